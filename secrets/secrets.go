@@ -1,0 +1,102 @@
+// Package secrets resolves secret references from tenant files (env:NAME, file:PATH,
+// secretsmanager:NAME) to their values. Tenant files hold references only, never values, and
+// no function here logs a value.
+package secrets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Ref is a reference to a secret: "env:NAME", "file:PATH" or "secretsmanager:NAME".
+type Ref string
+
+// Schemes lists the reference schemes a Ref may use.
+var Schemes = []string{"env", "file", "secretsmanager"}
+
+// Scheme returns the part of the reference before the first colon.
+func (r Ref) Scheme() string {
+	scheme, _, _ := strings.Cut(string(r), ":")
+	return scheme
+}
+
+// Name returns the part of the reference after the first colon.
+func (r Ref) Name() string {
+	_, name, _ := strings.Cut(string(r), ":")
+	return name
+}
+
+// Validate checks the reference's form without resolving it.
+func (r Ref) Validate() error {
+	scheme, name, ok := strings.Cut(string(r), ":")
+	if !ok || name == "" {
+		// The text is not echoed: a value written where a reference belongs may be the secret.
+		return errors.New("invalid secret reference: write env:NAME, file:PATH or secretsmanager:NAME, never the secret itself")
+	}
+	for _, s := range Schemes {
+		if s == scheme {
+			return nil
+		}
+	}
+	return fmt.Errorf("invalid secret reference %q: unknown scheme %q, use env, file or secretsmanager", string(r), scheme)
+}
+
+// ErrNotFound is returned (wrapped) when a referenced secret does not exist.
+var ErrNotFound = errors.New("secret not found")
+
+// Resolver returns the value behind a reference.
+type Resolver interface {
+	Resolve(ctx context.Context, ref Ref) (string, error)
+}
+
+// Local resolves env: and file: references. It rejects secretsmanager: references, which need
+// an AWS resolver.
+type Local struct {
+	// Getenv reads an environment variable; nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// Resolve implements Resolver.
+func (l Local) Resolve(ctx context.Context, ref Ref) (string, error) {
+	if err := ref.Validate(); err != nil {
+		return "", err
+	}
+	switch ref.Scheme() {
+	case "env":
+		getenv := l.Getenv
+		if getenv == nil {
+			getenv = os.Getenv
+		}
+		v := getenv(ref.Name())
+		if v == "" {
+			return "", fmt.Errorf("resolving %s: environment variable %s is empty or unset: %w", ref, ref.Name(), ErrNotFound)
+		}
+		return v, nil
+	case "file":
+		b, err := os.ReadFile(ref.Name())
+		if errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("resolving %s: %w", ref, ErrNotFound)
+		}
+		if err != nil {
+			return "", fmt.Errorf("resolving %s: %w", ref, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	default:
+		return "", fmt.Errorf("resolving %s: the local resolver reads only env: and file: references", ref)
+	}
+}
+
+// Static resolves references from a fixed map; tests and the demo use it.
+type Static map[Ref]string
+
+// Resolve implements Resolver.
+func (s Static) Resolve(ctx context.Context, ref Ref) (string, error) {
+	v, ok := s[ref]
+	if !ok {
+		return "", fmt.Errorf("resolving %s: %w", ref, ErrNotFound)
+	}
+	return v, nil
+}
