@@ -14,12 +14,21 @@ TEST_TIMEOUT ?= 30m
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+NPM_BIN := tools/npm/node_modules/.bin
+
+.PHONY: tools
+tools: $(NPM_BIN)/cdk ## install the npm tools (CDK CLI, Node.js 22, asl-validator) into tools/npm
+
+$(NPM_BIN)/cdk: tools/npm/package.json tools/npm/package-lock.json
+	npm ci --prefix tools/npm --no-audit --no-fund
+	@touch $@
+
 .PHONY: build
 build: ## build the orchestrator command into bin/
 	$(GO) build -o $(BIN)/orchestrator ./cmd/orchestrator
 
 .PHONY: test
-test: ## run every test (integration tests included; with CI set, none may skip)
+test: tools ## run every test (integration tests included; with CI set, none may skip)
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 
