@@ -32,8 +32,12 @@ type filterOperand struct {
 	literal  any
 }
 
-func (n filterOr) test(item, root any) bool  { return n.left.test(item, root) || n.right.test(item, root) }
-func (n filterAnd) test(item, root any) bool { return n.left.test(item, root) && n.right.test(item, root) }
+func (n filterOr) test(item, root any) bool {
+	return n.left.test(item, root) || n.right.test(item, root)
+}
+func (n filterAnd) test(item, root any) bool {
+	return n.left.test(item, root) && n.right.test(item, root)
+}
 func (n filterNot) test(item, root any) bool { return !n.operand.test(item, root) }
 
 func (n filterExists) test(item, root any) bool {

@@ -261,8 +261,8 @@ func (p *pathParser) parseNames() (segment, error) {
 	return segment{kind: segNames, names: names}, nil
 }
 
-// parseQuoted reads a string in single or double quotes; a backslash escapes the next
-// character.
+// parseQuoted reads a string in single or double quotes. A backslash escapes the quote
+// character and is kept as written before any other character, as Jayway does.
 func (p *pathParser) parseQuoted() (string, error) {
 	if p.pos >= len(p.text) || (p.text[p.pos] != '\'' && p.text[p.pos] != '"') {
 		return "", pathError(p.text, "expected a quoted name at offset %d", p.pos)
@@ -274,8 +274,8 @@ func (p *pathParser) parseQuoted() (string, error) {
 	for p.pos < len(p.text) {
 		c := p.text[p.pos]
 		switch {
-		case c == '\\' && p.pos+1 < len(p.text):
-			b.WriteByte(p.text[p.pos+1])
+		case c == '\\' && p.pos+1 < len(p.text) && p.text[p.pos+1] == quote:
+			b.WriteByte(quote)
 			p.pos += 2
 		case c == quote:
 			p.pos++

@@ -1,0 +1,119 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ValidateTemplate checks a payload template (Parameters, ItemSelector, ResultSelector, or
+// Assign in JSONPath mode): every key ending in ".$" has a string value that is a valid path
+// or intrinsic function call, and no object has both "name" and "name.$".
+func ValidateTemplate(tpl any) error {
+	switch x := tpl.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if err := validateTemplateMember(x, k); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, item := range x {
+			if err := ValidateTemplate(item); err != nil {
+				return fmt.Errorf("item %d: %w", i, err)
+			}
+		}
+	}
+	return nil
+}
+
+func validateTemplateMember(obj map[string]any, key string) error {
+	v := obj[key]
+	name, dynamic := strings.CutSuffix(key, ".$")
+	if !dynamic {
+		if err := ValidateTemplate(v); err != nil {
+			return fmt.Errorf("field %q: %w", key, err)
+		}
+		return nil
+	}
+	if _, clash := obj[name]; clash {
+		return fmt.Errorf("fields %q and %q both set %q: keep one of them", name, key, name)
+	}
+	expr, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("field %q must be a string holding a path or an intrinsic function call, not %s", key, typeName(v))
+	}
+	var err error
+	if isIntrinsicCall(expr) {
+		err = ValidateIntrinsic(expr)
+	} else {
+		err = ValidatePath(expr)
+	}
+	if err != nil {
+		return fmt.Errorf("field %q: %w", key, err)
+	}
+	return nil
+}
+
+// EvalTemplate builds the value a payload template describes. A key ending in ".$" is
+// replaced by the key without the suffix, with its value the result of the path or intrinsic
+// function call the string holds; other values are copied, and objects inside objects and
+// arrays are evaluated the same way.
+func EvalTemplate(tpl any, s Scope) (any, error) {
+	switch x := tpl.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, v := range x {
+			name, dynamic := strings.CutSuffix(k, ".$")
+			if !dynamic {
+				value, err := EvalTemplate(v, s)
+				if err != nil {
+					return nil, err
+				}
+				out[k] = value
+				continue
+			}
+			value, err := evalTemplateField(k, v, s)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = value
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			value, err := EvalTemplate(item, s)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = value
+		}
+		return out, nil
+	}
+	return tpl, nil
+}
+
+func evalTemplateField(key string, v any, s Scope) (any, error) {
+	expr, ok := v.(string)
+	if !ok {
+		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The value of the field '%s' must be a path or an intrinsic function call but was %s", key, typeName(v))}
+	}
+	if isIntrinsicCall(expr) {
+		return EvalIntrinsic(expr, s)
+	}
+	cp, err := compilePath(expr)
+	if err != nil {
+		return nil, &Error{Name: ErrRuntime, Cause: err.Error()}
+	}
+	value, err := cp.query(s)
+	if err == nil {
+		return value, nil
+	}
+	var e *Error
+	if errors.As(err, &e) && cp.root != rootVariable {
+		input, _ := compactJSON(s.Input)
+		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", expr, key, input)}
+	}
+	return nil, err
+}
