@@ -211,3 +211,44 @@ func normalizeJSON(t *testing.T, v any) any {
 	}
 	return decode(t, string(data))
 }
+
+// TestConformanceChoiceRules replays the recorded Choice states that pick ConditionTrue or
+// ConditionFalse with one rule.
+func TestConformanceChoiceRules(t *testing.T) {
+	replayed := 0
+	for _, c := range loadConformanceCases(t) {
+		name, state := c.startState()
+		choices, _ := state["Choices"].([]any)
+		if c.Tier != "pure" || state["Type"] != "Choice" || len(choices) != 1 || state["Default"] != "ConditionFalse" {
+			continue
+		}
+		rule, _ := choices[0].(map[string]any)
+		if rule["Next"] != "ConditionTrue" {
+			continue
+		}
+		replayed++
+		t.Run(c.ID, func(t *testing.T) {
+			input := c.input(t)
+			scope := Scope{Input: input, Context: c.contextObject(name, input)}
+			if err := ValidateChoiceRule(rule); err != nil {
+				t.Fatalf("ValidateChoiceRule: %v", err)
+			}
+			matched, err := EvalChoiceRule(rule, scope)
+			if c.Expected.Status != "SUCCEEDED" {
+				checkConformance(t, c, nil, err)
+				return
+			}
+			if err != nil {
+				t.Fatalf("EvalChoiceRule: %v", err)
+			}
+			output, _ := c.Expected.Output.(map[string]any)
+			want := output["TestResult.$"] == "ConditionTrue"
+			if matched != want {
+				t.Errorf("EvalChoiceRule(%v) on %s = %v, want %v", rule, *c.Input, matched, want)
+			}
+		})
+	}
+	if replayed < 300 {
+		t.Errorf("replayed %d Choice cases, want at least 300: the case file changed shape", replayed)
+	}
+}
