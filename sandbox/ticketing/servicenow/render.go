@@ -52,7 +52,7 @@ func (s *Server) values(rec ticketing.Record) map[string]string {
 		"urgency": rec.Priority, "close_notes": rec.Resolution, "sys_class_name": s.opts.Table,
 		"sys_created_on": rec.Created.UTC().Format("2006-01-02 15:04:05"),
 		"sys_updated_on": rec.Updated.UTC().Format("2006-01-02 15:04:05"),
-		"comments": "", "work_notes": "", "active": "true",
+		"comments":       "", "work_notes": "", "active": "true",
 	}
 	for k, val := range rec.Fields {
 		v[k] = val
