@@ -166,7 +166,24 @@ func (dc *DC) provision(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("provisioning the test domain in %s: %w\n%s", dc.Dir, err, lastLines(out, 20))
 	}
-	return nil
+
+	// Samba accepts the old password for 60 minutes after a reset by default, and Samba 4.17
+	// does so for LDAP simple binds too; tests check that the old password stops working.
+	// The provision drops this option, so it is added to the written configuration.
+	return dc.addGlobalOption("old password allowed period = 0")
+}
+
+// addGlobalOption inserts a line at the start of the [global] section of smb.conf.
+func (dc *DC) addGlobalOption(line string) error {
+	conf, err := os.ReadFile(dc.config)
+	if err != nil {
+		return err
+	}
+	updated := strings.Replace(string(conf), "[global]\n", "[global]\n\t"+line+"\n", 1)
+	if updated == string(conf) {
+		return fmt.Errorf("no [global] section in %s", dc.config)
+	}
+	return os.WriteFile(dc.config, []byte(updated), 0o644)
 }
 
 // start runs samba in the foreground as a child process in its own process group.
