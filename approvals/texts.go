@@ -26,6 +26,8 @@ type Texts struct {
 	OpenFor     string // approver
 	Subject     string // action
 	Footer      string
+	// Colon is the colon after a label, with the no-break space French puts before it.
+	Colon string
 
 	Approved        string
 	Rejected        string
@@ -66,6 +68,7 @@ var texts = map[string]*Texts{
 		OpenLink:    "Open the link to review the request and decide. Opening it changes nothing.",
 		OpenFor:     "Review and decide (%s)",
 		Subject:     "Approval needed: %s",
+		Colon:       ":",
 		Footer:      "Sent by the Secamo process orchestrator. Do not forward this message: the link is personal.",
 
 		Approved:        "You approved the request. The workflow continues.",
@@ -105,6 +108,7 @@ var texts = map[string]*Texts{
 		OpenLink:    "Open de link om de aanvraag te bekijken en te beslissen. De link openen verandert niets.",
 		OpenFor:     "Bekijken en beslissen (%s)",
 		Subject:     "Goedkeuring nodig: %s",
+		Colon:       ":",
 		Footer:      "Verzonden door de Secamo-procesorchestrator. Stuur dit bericht niet door: de link is persoonlijk.",
 
 		Approved:        "U hebt de aanvraag goedgekeurd. De workflow gaat verder.",
@@ -144,6 +148,7 @@ var texts = map[string]*Texts{
 		OpenLink:    "Ouvrez le lien pour examiner la demande et décider. L’ouvrir ne modifie rien.",
 		OpenFor:     "Examiner et décider (%s)",
 		Subject:     "Approbation requise\u00a0: %s",
+		Colon:       "\u00a0:",
 		Footer:      "Envoyé par l’orchestrateur de processus Secamo. Ne transférez pas ce message\u00a0: le lien est personnel.",
 
 		Approved:        "Vous avez approuvé la demande. Le workflow continue.",
