@@ -1,0 +1,177 @@
+package offboarding
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
+	"github.com/secamo/orchestrator/adapters/identity"
+	"github.com/secamo/orchestrator/adapters/ticketing"
+	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/tenants"
+)
+
+// EntraUsers reads and disables Entra ID users.
+type EntraUsers interface {
+	// GetUser returns the user by user principal name or object id, or *identity.UserNotFound.
+	GetUser(ctx context.Context, userPrincipalNameOrID string) (*identity.User, error)
+	DisableUser(ctx context.Context, userID string) error
+}
+
+// EntraGroups lists and removes a user's Entra memberships.
+type EntraGroups interface {
+	ListMemberships(ctx context.Context, userID string) ([]identity.Membership, error)
+	RemoveMembership(ctx context.Context, userID string, m identity.Membership) error
+}
+
+// EntraLicenses lists and removes a user's licences.
+type EntraLicenses interface {
+	ListLicenses(ctx context.Context, userID string) ([]identity.License, error)
+	RemoveLicenses(ctx context.Context, userID string, skuIDs []string) error
+}
+
+// EntraSessions revokes a user's sign-in sessions and reads back when they were revoked.
+type EntraSessions interface {
+	RevokeSessions(ctx context.Context, userID string) error
+	// SessionsValidFrom returns the user's signInSessionsValidFromDateTime: tokens issued
+	// before it are rejected.
+	SessionsValidFrom(ctx context.Context, userID string) (time.Time, error)
+}
+
+// ADUsers finds AD users and their group memberships.
+type ADUsers interface {
+	// FindUser returns the user by user principal name, or *identity.UserNotFound.
+	FindUser(ctx context.Context, userPrincipalName string) (*identity.User, error)
+	// ListGroups returns the user's groups; a Membership's ID is the group's DN.
+	ListGroups(ctx context.Context, userDN string) ([]identity.Membership, error)
+}
+
+// ADAccounts changes an AD account.
+type ADAccounts interface {
+	ResetPassword(ctx context.Context, userDN, password string) error
+	// DisableAccount sets ACCOUNTDISABLE in userAccountControl and the description.
+	DisableAccount(ctx context.Context, userDN, description string) error
+	// MoveToOU moves the account into the OU and returns its new DN.
+	MoveToOU(ctx context.Context, userDN, ouDN string) (string, error)
+}
+
+// ADGroups removes AD group memberships.
+type ADGroups interface {
+	RemoveGroupMember(ctx context.Context, groupDN, userDN string) error
+}
+
+// AccessKeys lists and deactivates IAM access keys; *awsadapter.AccessKeys implements it.
+type AccessKeys interface {
+	ListAccessKeys(ctx context.Context, userName string) ([]awsadapter.AccessKey, error)
+	DeactivateAccessKey(ctx context.Context, userName, keyID string) error
+}
+
+var _ AccessKeys = (*awsadapter.AccessKeys)(nil)
+
+// Tickets is the part of ticketing.System the steps call.
+type Tickets interface {
+	GetTicket(ctx context.Context, id string) (*ticketing.Ticket, error)
+	Comment(ctx context.Context, id, body string, v ticketing.Visibility) error
+	Resolve(ctx context.Context, id, note string) error
+}
+
+var _ Tickets = ticketing.System(nil)
+
+// EvidenceStore keeps evidence documents: a folder locally (DirStore), S3 in AWS.
+type EvidenceStore interface {
+	// Put stores the document under key, replacing an earlier version, and returns where
+	// it is (a path or a URL).
+	Put(ctx context.Context, key string, document []byte) (string, error)
+}
+
+// Escalator notifies a person that an offboarding needs attention.
+type Escalator interface {
+	Escalate(ctx context.Context, e Escalation) error
+}
+
+// Escalation is the notice an Escalator sends.
+type Escalation struct {
+	Tenant  string
+	Ticket  TicketRef
+	User    string
+	Summary string
+}
+
+// Clock returns the current time; tests pass a fixed clock.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns time.Now.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Steps holds the dependencies of the offboarding steps. A nil adapter means the tenant
+// does not use that system; a step that needs it then fails with a clear error. Build it
+// once per process.
+type Steps struct {
+	Tenant        *tenants.Config
+	Tickets       Tickets
+	EntraUsers    EntraUsers
+	EntraGroups   EntraGroups
+	EntraLicenses EntraLicenses
+	EntraSessions EntraSessions
+	ADUsers       ADUsers
+	ADAccounts    ADAccounts
+	ADGroups      ADGroups
+	AccessKeys    AccessKeys
+	Evidence      EvidenceStore
+	Escalator     Escalator
+	Clock         Clock
+	Logger        *slog.Logger
+}
+
+// Register adds every offboarding step to reg under its ASL placeholder name.
+func (s *Steps) Register(reg lambdas.Registry) {
+	reg.Add("ResolveUser", lambdas.Typed(s.ResolveUser))
+	reg.Add("CheckExclusions", lambdas.Typed(s.CheckExclusions))
+	reg.Add("BuildPlan", lambdas.Typed(s.BuildPlan))
+	reg.Add("DisableEntraUser", lambdas.Typed(s.DisableEntraUser))
+	reg.Add("RevokeSessions", lambdas.Typed(s.RevokeSessions))
+	reg.Add("RemoveGroupMemberships", lambdas.Typed(s.RemoveGroupMemberships))
+	reg.Add("RemoveLicenses", lambdas.Typed(s.RemoveLicenses))
+	reg.Add("DisableADAccount", lambdas.Typed(s.DisableADAccount))
+	reg.Add("DeactivateAccessKeys", lambdas.Typed(s.DeactivateAccessKeys))
+	reg.Add("VerifyOffboarding", lambdas.Typed(s.VerifyOffboarding))
+	reg.Add("RecordEvidence", lambdas.Typed(s.RecordEvidence))
+	reg.Add("CommentOnTicket", lambdas.Typed(s.CommentOnTicket))
+	reg.Add("ResolveTicket", lambdas.Typed(s.ResolveTicket))
+	reg.Add("ReportFailure", lambdas.Typed(s.ReportFailure))
+}
+
+func (s *Steps) now() time.Time {
+	if s.Clock == nil {
+		return time.Now().UTC()
+	}
+	return s.Clock.Now().UTC()
+}
+
+func (s *Steps) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.Default()
+	}
+	return s.Logger
+}
+
+func (s *Steps) locale() string {
+	if s.Tenant == nil {
+		return "en"
+	}
+	return s.Tenant.Locale
+}
+
+func (s *Steps) tenantName() string {
+	if s.Tenant == nil {
+		return ""
+	}
+	return s.Tenant.Name
+}
+
+// notConfigured returns the error of a step whose adapter is missing.
+func notConfigured(what string) error { return &NotConfigured{What: what} }

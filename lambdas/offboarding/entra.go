@@ -1,0 +1,201 @@
+package offboarding
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/secamo/orchestrator/adapters/identity"
+)
+
+// DisableEntraUser disables the Entra ID account (accountEnabled false). A synchronised
+// user's account item is skipped, because it is disabled on the AD side.
+//
+// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled,
+// UserNotFound, PermissionDenied (listing failures; a failed change is an outcome).
+func (s *Steps) DisableEntraUser(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
+	defer classify(&err)
+	items := itemsOf(in.Items, KindEntraAccount)
+	if err := s.needEntra(in.User, items); err != nil {
+		return out, err
+	}
+	return s.applyEach(ctx, "DisableEntraUser", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
+		u, err := s.EntraUsers.GetUser(ctx, it.ID)
+		if err != nil {
+			return "", "", fmt.Errorf("reading Entra user %q: %w", it.Name, err)
+		}
+		if !u.AccountEnabled {
+			return StatusAlreadyDone, "account already disabled", nil
+		}
+		if err := s.EntraUsers.DisableUser(ctx, it.ID); err != nil {
+			return "", "", fmt.Errorf("disabling Entra user %q: %w", it.Name, err)
+		}
+		return StatusChanged, "account disabled", nil
+	})
+}
+
+// RevokeSessions revokes the user's refresh tokens and session cookies, so signed-in apps
+// must sign in again (and fail, once the account is disabled).
+//
+// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled.
+func (s *Steps) RevokeSessions(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
+	defer classify(&err)
+	items := itemsOf(in.Items, KindSessions)
+	if err := s.needEntra(in.User, items); err != nil {
+		return out, err
+	}
+	if len(items) > 0 && s.EntraSessions == nil {
+		return out, notConfigured("Entra ID session access")
+	}
+	return s.applyEach(ctx, "RevokeSessions", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
+		if err := s.EntraSessions.RevokeSessions(ctx, it.ID); err != nil {
+			return "", "", fmt.Errorf("revoking sessions of %q: %w", it.Name, err)
+		}
+		return StatusChanged, "sessions revoked", nil
+	})
+}
+
+// RemoveGroupMemberships removes the user from each planned Entra group (or directory role
+// or administrative unit) and each planned AD group. A membership that is already gone is
+// reported as alreadyDone.
+//
+// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled,
+// PermissionDenied (listing failures; a failed removal is an outcome).
+func (s *Steps) RemoveGroupMemberships(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
+	defer classify(&err)
+	entraItems := itemsOf(in.Items, KindGroup)
+	adItems := itemsOf(in.Items, KindADGroup)
+	if err := s.needEntra(in.User, entraItems); err != nil {
+		return out, err
+	}
+	out = ChangeOutput{Outcomes: []Outcome{}}
+	if len(entraItems) > 0 {
+		current, err := s.EntraGroups.ListMemberships(ctx, in.User.Entra.ID)
+		if err != nil {
+			return out, fmt.Errorf("listing Entra memberships of %q: %w", in.User.UserPrincipalName, err)
+		}
+		res, err := s.applyEach(ctx, "RemoveGroupMemberships", entraItems, func(ctx context.Context, it PlanItem) (Status, string, error) {
+			m, ok := findMembership(current, it.ID)
+			if !ok {
+				return StatusAlreadyDone, "not a member", nil
+			}
+			if err := s.EntraGroups.RemoveMembership(ctx, in.User.Entra.ID, m); err != nil {
+				return "", "", fmt.Errorf("removing %q from %q: %w", in.User.UserPrincipalName, it.Name, err)
+			}
+			return StatusChanged, "membership removed", nil
+		})
+		out.Outcomes = append(out.Outcomes, res.Outcomes...)
+		if err != nil {
+			return out, err
+		}
+	}
+	if len(adItems) > 0 {
+		res, err := s.removeADGroups(ctx, in.User, adItems)
+		out.Outcomes = append(out.Outcomes, res.Outcomes...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Steps) removeADGroups(ctx context.Context, u Subject, items []PlanItem) (ChangeOutput, error) {
+	if s.ADUsers == nil || s.ADGroups == nil {
+		return ChangeOutput{}, notConfigured("Active Directory")
+	}
+	// The account may have moved to the disabled OU since the plan, so look up its DN now.
+	adUser, err := s.ADUsers.FindUser(ctx, u.UserPrincipalName)
+	if err != nil {
+		return ChangeOutput{}, fmt.Errorf("looking up %q in Active Directory: %w", u.UserPrincipalName, err)
+	}
+	current, err := s.ADUsers.ListGroups(ctx, adUser.DistinguishedName)
+	if err != nil {
+		return ChangeOutput{}, fmt.Errorf("listing AD groups of %q: %w", u.UserPrincipalName, err)
+	}
+	return s.applyEach(ctx, "RemoveGroupMemberships", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
+		if _, ok := findMembership(current, it.ID); !ok {
+			return StatusAlreadyDone, "not a member", nil
+		}
+		if err := s.ADGroups.RemoveGroupMember(ctx, it.ID, adUser.DistinguishedName); err != nil {
+			return "", "", fmt.Errorf("removing %q from AD group %q: %w", u.UserPrincipalName, it.Name, err)
+		}
+		return StatusChanged, "membership removed", nil
+	})
+}
+
+// RemoveLicenses removes the planned directly assigned licences in one call. Licences
+// assigned through a group are skipped in the plan.
+//
+// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled,
+// PermissionDenied (listing failures; a failed removal is an outcome).
+func (s *Steps) RemoveLicenses(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
+	defer classify(&err)
+	items := itemsOf(in.Items, KindLicense)
+	if err := s.needEntra(in.User, items); err != nil {
+		return out, err
+	}
+	out = ChangeOutput{Outcomes: []Outcome{}}
+	if len(items) == 0 {
+		return out, nil
+	}
+	current, err := s.EntraLicenses.ListLicenses(ctx, in.User.Entra.ID)
+	if err != nil {
+		return out, fmt.Errorf("listing licences of %q: %w", in.User.UserPrincipalName, err)
+	}
+	var toRemove []string
+	for _, it := range items {
+		if it.SkipReason == "" && hasLicense(current, it.ID) {
+			toRemove = append(toRemove, it.ID)
+		}
+	}
+	var removeErr error
+	if len(toRemove) > 0 {
+		removeErr = s.EntraLicenses.RemoveLicenses(ctx, in.User.Entra.ID, toRemove)
+		if removeErr != nil {
+			removeErr = fmt.Errorf("removing licences of %q: %w", in.User.UserPrincipalName, removeErr)
+		}
+	}
+	// Graph assigns and removes licences in one request that succeeds or fails as a whole.
+	return s.applyEach(ctx, "RemoveLicenses", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
+		if !hasLicense(current, it.ID) {
+			return StatusAlreadyDone, "licence not assigned", nil
+		}
+		if removeErr != nil {
+			return "", "", removeErr
+		}
+		return StatusChanged, "licence removed", nil
+	})
+}
+
+// needEntra checks that the user has an Entra ID account and the Entra adapters are there
+// whenever there are items to change.
+func (s *Steps) needEntra(u Subject, items []PlanItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if u.Entra == nil {
+		return invalidInput("plan has Entra ID items but user.entra is missing: pass the user output of ResolveUser")
+	}
+	if s.EntraUsers == nil || s.EntraGroups == nil || s.EntraLicenses == nil {
+		return notConfigured("Entra ID")
+	}
+	return nil
+}
+
+func findMembership(list []identity.Membership, id string) (identity.Membership, bool) {
+	for _, m := range list {
+		if strings.EqualFold(m.ID, id) {
+			return m, true
+		}
+	}
+	return identity.Membership{}, false
+}
+
+func hasLicense(list []identity.License, skuID string) bool {
+	for _, l := range list {
+		if strings.EqualFold(l.SkuID, skuID) {
+			return true
+		}
+	}
+	return false
+}

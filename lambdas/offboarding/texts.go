@@ -1,0 +1,209 @@
+package offboarding
+
+import (
+	"fmt"
+	"strings"
+)
+
+// texts are the user-facing sentences of one language. Plural forms take the count first.
+type texts struct {
+	disableAccount  string // %s: display name
+	revokeSessions  string
+	removeGroups    func(n int) string
+	removeLicenses  func(n int) string
+	deactivateKeys  func(n int) string
+	disableAD       string // %s: target OU
+	and             string
+	itemText        map[ItemKind]string // %s: item name, %s: target
+	status          map[Status]string
+	planHeader      string // %s: display name
+	resultHeader    string // %s: display name
+	failureHeader   string // %s: display name, %s: error
+	nothingChanged  string
+	doneHeading     string
+	notDoneHeading  string
+	skippedHeading  string
+	rejected        string // %s: display name, %s: approver
+	approverComment string // %s: comment
+	resolveNote     string // %s: display name
+	escalated       string
+	adDescription   string // %s: date, %s: ticket key
+}
+
+func plural(one, many string) func(int) string {
+	return func(n int) string {
+		if n == 1 {
+			return fmt.Sprintf(one, n)
+		}
+		return fmt.Sprintf(many, n)
+	}
+}
+
+var languages = map[string]*texts{
+	"en": {
+		disableAccount: "disable the account of %s",
+		revokeSessions: "revoke its sign-in sessions",
+		removeGroups:   plural("remove %d group membership", "remove %d group memberships"),
+		removeLicenses: plural("remove %d licence", "remove %d licences"),
+		deactivateKeys: plural("deactivate %d AWS access key", "deactivate %d AWS access keys"),
+		disableAD:      "disable the AD account and move it to %s",
+		and:            "and",
+		itemText: map[ItemKind]string{
+			KindEntraAccount: "Disable the Entra ID account %s",
+			KindSessions:     "Revoke the sign-in sessions of %s",
+			KindGroup:        "Remove from group %s",
+			KindADGroup:      "Remove from AD group %s",
+			KindLicense:      "Remove licence %s",
+			KindADAccount:    "Disable the AD account %s, reset its password and move it to %s",
+			KindAccessKey:    "Deactivate AWS access key %s of IAM user %s",
+		},
+		status: map[Status]string{
+			StatusChanged: "done", StatusAlreadyDone: "already done", StatusVerified: "done and verified",
+			StatusSkipped: "skipped", StatusFailed: "failed", StatusNotDone: "NOT DONE",
+		},
+		planHeader:      "Offboarding plan for %s (dry run: nothing was changed):",
+		resultHeader:    "Offboarding of %s is complete. Every change below was verified by reading it back.",
+		failureHeader:   "Offboarding of %s did not complete: %s",
+		nothingChanged:  "Nothing was changed.",
+		doneHeading:     "Done and verified:",
+		notDoneHeading:  "Not done:",
+		skippedHeading:  "Not changed:",
+		rejected:        "Offboarding of %s was rejected by %s. Nothing was changed.",
+		approverComment: "Comment of the approver: %s",
+		resolveNote:     "%s has been offboarded; every change was verified.",
+		escalated:       "An engineer has been asked to finish this request.",
+		adDescription:   "Disabled by the Secamo orchestrator on %s (ticket %s)",
+	},
+	"nl": {
+		disableAccount: "het account van %s uitschakelen",
+		revokeSessions: "de aanmeldsessies intrekken",
+		removeGroups:   plural("%d groepslidmaatschap verwijderen", "%d groepslidmaatschappen verwijderen"),
+		removeLicenses: plural("%d licentie verwijderen", "%d licenties verwijderen"),
+		deactivateKeys: plural("%d AWS-toegangssleutel deactiveren", "%d AWS-toegangssleutels deactiveren"),
+		disableAD:      "het AD-account uitschakelen en verplaatsen naar %s",
+		and:            "en",
+		itemText: map[ItemKind]string{
+			KindEntraAccount: "Het Entra ID-account %s uitschakelen",
+			KindSessions:     "De aanmeldsessies van %s intrekken",
+			KindGroup:        "Verwijderen uit groep %s",
+			KindADGroup:      "Verwijderen uit AD-groep %s",
+			KindLicense:      "Licentie %s verwijderen",
+			KindADAccount:    "Het AD-account %s uitschakelen, het wachtwoord opnieuw instellen en verplaatsen naar %s",
+			KindAccessKey:    "AWS-toegangssleutel %s van IAM-gebruiker %s deactiveren",
+		},
+		status: map[Status]string{
+			StatusChanged: "uitgevoerd", StatusAlreadyDone: "was al zo", StatusVerified: "uitgevoerd en gecontroleerd",
+			StatusSkipped: "overgeslagen", StatusFailed: "mislukt", StatusNotDone: "NIET UITGEVOERD",
+		},
+		planHeader:      "Offboardingplan voor %s (proefrun: er is niets gewijzigd):",
+		resultHeader:    "De offboarding van %s is voltooid. Elke wijziging hieronder is gecontroleerd door ze terug te lezen.",
+		failureHeader:   "De offboarding van %s is niet voltooid: %s",
+		nothingChanged:  "Er is niets gewijzigd.",
+		doneHeading:     "Uitgevoerd en gecontroleerd:",
+		notDoneHeading:  "Niet uitgevoerd:",
+		skippedHeading:  "Niet gewijzigd:",
+		rejected:        "De offboarding van %s is geweigerd door %s. Er is niets gewijzigd.",
+		approverComment: "Opmerking van de goedkeurder: %s",
+		resolveNote:     "%s is uit dienst verwerkt; elke wijziging is gecontroleerd.",
+		escalated:       "Een engineer is gevraagd deze aanvraag af te werken.",
+		adDescription:   "Uitgeschakeld door de Secamo-orchestrator op %s (ticket %s)",
+	},
+	"fr": {
+		disableAccount: "désactiver le compte de %s",
+		revokeSessions: "révoquer ses sessions de connexion",
+		removeGroups:   plural("retirer %d appartenance à un groupe", "retirer %d appartenances à des groupes"),
+		removeLicenses: plural("retirer %d licence", "retirer %d licences"),
+		deactivateKeys: plural("désactiver %d clé d'accès AWS", "désactiver %d clés d'accès AWS"),
+		disableAD:      "désactiver le compte AD et le déplacer vers %s",
+		and:            "et",
+		itemText: map[ItemKind]string{
+			KindEntraAccount: "Désactiver le compte Entra ID %s",
+			KindSessions:     "Révoquer les sessions de connexion de %s",
+			KindGroup:        "Retirer du groupe %s",
+			KindADGroup:      "Retirer du groupe AD %s",
+			KindLicense:      "Retirer la licence %s",
+			KindADAccount:    "Désactiver le compte AD %s, réinitialiser son mot de passe et le déplacer vers %s",
+			KindAccessKey:    "Désactiver la clé d'accès AWS %s de l'utilisateur IAM %s",
+		},
+		status: map[Status]string{
+			StatusChanged: "fait", StatusAlreadyDone: "déjà fait", StatusVerified: "fait et vérifié",
+			StatusSkipped: "ignoré", StatusFailed: "échec", StatusNotDone: "NON FAIT",
+		},
+		planHeader:      "Plan de départ pour %s (simulation : rien n'a été modifié) :",
+		resultHeader:    "Le départ de %s est traité. Chaque modification ci-dessous a été vérifiée par relecture.",
+		failureHeader:   "Le départ de %s n'a pas abouti : %s",
+		nothingChanged:  "Rien n'a été modifié.",
+		doneHeading:     "Fait et vérifié :",
+		notDoneHeading:  "Non fait :",
+		skippedHeading:  "Non modifié :",
+		rejected:        "Le départ de %s a été refusé par %s. Rien n'a été modifié.",
+		approverComment: "Commentaire de l'approbateur : %s",
+		resolveNote:     "Le départ de %s est traité ; chaque modification a été vérifiée.",
+		escalated:       "Un ingénieur a été chargé de terminer cette demande.",
+		adDescription:   "Désactivé par l'orchestrateur Secamo le %s (ticket %s)",
+	},
+}
+
+// textsFor returns the texts of the locale, English for an unknown one.
+func textsFor(locale string) *texts {
+	if t, ok := languages[locale]; ok {
+		return t
+	}
+	return languages["en"]
+}
+
+// summarize writes the plan's one-sentence summary from the items that will change.
+func summarize(t *texts, u Subject, items []PlanItem) string {
+	count := map[ItemKind]int{}
+	target := ""
+	for _, it := range items {
+		if it.SkipReason != "" {
+			continue
+		}
+		count[it.Kind]++
+		if it.Kind == KindADAccount {
+			target = it.Target
+		}
+	}
+	var parts []string
+	if count[KindEntraAccount] > 0 || count[KindADAccount] > 0 {
+		parts = append(parts, fmt.Sprintf(t.disableAccount, u.DisplayName))
+	}
+	if count[KindSessions] > 0 {
+		parts = append(parts, t.revokeSessions)
+	}
+	if n := count[KindGroup] + count[KindADGroup]; n > 0 {
+		parts = append(parts, t.removeGroups(n))
+	}
+	if n := count[KindLicense]; n > 0 {
+		parts = append(parts, t.removeLicenses(n))
+	}
+	if n := count[KindAccessKey]; n > 0 {
+		parts = append(parts, t.deactivateKeys(n))
+	}
+	if target != "" {
+		parts = append(parts, fmt.Sprintf(t.disableAD, target))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	sentence := parts[0]
+	if len(parts) > 1 {
+		sentence = strings.Join(parts[:len(parts)-1], ", ") + " " + t.and + " " + parts[len(parts)-1]
+	}
+	runes := []rune(sentence)
+	return strings.ToUpper(string(runes[:1])) + string(runes[1:]) + "."
+}
+
+// describe returns the item's line in a ticket comment.
+func describe(t *texts, it PlanItem) string {
+	name := it.Name
+	if name == "" {
+		name = it.ID
+	}
+	format := t.itemText[it.Kind]
+	if strings.Count(format, "%s") == 2 {
+		return fmt.Sprintf(format, name, it.Target)
+	}
+	return fmt.Sprintf(format, name)
+}

@@ -1,0 +1,252 @@
+package offboarding
+
+import (
+	"context"
+	"fmt"
+
+	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
+	"github.com/secamo/orchestrator/adapters/identity"
+)
+
+// VerifyInput is the input of VerifyOffboarding.
+type VerifyInput struct {
+	User Subject `json:"user"`
+	Plan Plan    `json:"plan"`
+}
+
+// VerifyOffboarding reads back every planned change. It checks that the Entra account is
+// disabled and that the sessions were revoked after the plan was built
+// (signInSessionsValidFromDateTime). It checks that each membership, licence and AD group
+// is gone, that the AD account is disabled and in the target OU, and that each access key
+// is inactive. It returns the verification when everything is in place.
+//
+// Errors: OffboardingIncomplete (listing each change not in place), InvalidInput,
+// NotConfigured, Throttled, PermissionDenied.
+func (s *Steps) VerifyOffboarding(ctx context.Context, in VerifyInput) (out Verification, err error) {
+	defer classify(&err)
+	out, err = s.verify(ctx, in.User, in.Plan)
+	if err != nil {
+		return out, err
+	}
+	if !out.Complete {
+		return out, incomplete(out)
+	}
+	s.logger().InfoContext(ctx, "offboarding verified", "step", "VerifyOffboarding", "tenant", s.tenantName(),
+		"user", in.User.UserPrincipalName, "items", len(out.Outcomes))
+	return out, nil
+}
+
+// incomplete returns the OffboardingIncomplete error of a verification.
+func incomplete(v Verification) error {
+	var missing []string
+	for _, o := range v.Outcomes {
+		if o.Status == StatusNotDone {
+			missing = append(missing, fmt.Sprintf("%s %q: %s", o.Item.Kind, nameOf(o.Item), o.Detail))
+		}
+	}
+	return &OffboardingIncomplete{Items: missing}
+}
+
+func nameOf(it PlanItem) string {
+	if it.Name != "" {
+		return it.Name
+	}
+	return it.ID
+}
+
+// verify reads back each item. It returns an error only when reading fails.
+func (s *Steps) verify(ctx context.Context, u Subject, plan Plan) (Verification, error) {
+	if u.UserPrincipalName == "" {
+		return Verification{}, invalidInput("missing user: pass the user output of ResolveUser")
+	}
+	r := &readBack{s: s, u: u, plan: plan, keys: map[string][]awsadapter.AccessKey{}}
+	v := Verification{Complete: true, Outcomes: []Outcome{}}
+	for _, it := range plan.Items {
+		o := Outcome{Item: it, Status: StatusSkipped, Detail: it.SkipReason}
+		if it.SkipReason == "" {
+			done, detail, err := r.check(ctx, it)
+			if err != nil {
+				return v, err
+			}
+			o.Status, o.Detail = StatusVerified, detail
+			if !done {
+				o.Status = StatusNotDone
+				v.Complete = false
+			}
+		}
+		v.Outcomes = append(v.Outcomes, o)
+	}
+	v.VerifiedAt = s.now()
+	return v, nil
+}
+
+// readBack reads each system once and checks items against what it read.
+type readBack struct {
+	s           *Steps
+	u           Subject
+	plan        Plan
+	entraUser   *identity.User
+	memberships []identity.Membership
+	licenses    []identity.License
+	adUser      *identity.User
+	adGroups    []identity.Membership
+	keys        map[string][]awsadapter.AccessKey
+}
+
+// check returns whether the item's change is in place and what was found.
+func (r *readBack) check(ctx context.Context, it PlanItem) (bool, string, error) {
+	switch it.Kind {
+	case KindEntraAccount:
+		if err := r.loadEntraUser(ctx); err != nil {
+			return false, "", err
+		}
+		return !r.entraUser.AccountEnabled, enabledText(r.entraUser.AccountEnabled), nil
+	case KindSessions:
+		return r.checkSessions(ctx, it)
+	case KindGroup:
+		if err := r.loadMemberships(ctx); err != nil {
+			return false, "", err
+		}
+		_, member := findMembership(r.memberships, it.ID)
+		return !member, memberText(member), nil
+	case KindLicense:
+		if err := r.loadLicenses(ctx); err != nil {
+			return false, "", err
+		}
+		assigned := hasLicense(r.licenses, it.ID)
+		if assigned {
+			return false, "licence still assigned", nil
+		}
+		return true, "licence not assigned", nil
+	case KindADAccount:
+		if err := r.loadAD(ctx); err != nil {
+			return false, "", err
+		}
+		in := inOU(r.adUser.DistinguishedName, it.Target)
+		detail := fmt.Sprintf("%s, at %s", enabledText(r.adUser.AccountEnabled), r.adUser.DistinguishedName)
+		// NOTE: the password reset is not read back: pwdLastSet is not in identity.User.
+		return !r.adUser.AccountEnabled && in, detail, nil
+	case KindADGroup:
+		if err := r.loadAD(ctx); err != nil {
+			return false, "", err
+		}
+		_, member := findMembership(r.adGroups, it.ID)
+		return !member, memberText(member), nil
+	case KindAccessKey:
+		return r.checkKey(ctx, it)
+	}
+	return false, "", invalidInput("unknown plan item kind %q: rebuild the plan with BuildPlan", it.Kind)
+}
+
+func (r *readBack) checkSessions(ctx context.Context, it PlanItem) (bool, string, error) {
+	if r.s.EntraSessions == nil {
+		return false, "", notConfigured("Entra ID session access")
+	}
+	from, err := r.s.EntraSessions.SessionsValidFrom(ctx, it.ID)
+	if err != nil {
+		return false, "", fmt.Errorf("reading the session validity of %q: %w", r.u.UserPrincipalName, err)
+	}
+	if from.Before(r.plan.CreatedAt) {
+		return false, fmt.Sprintf("sessions valid since %s, before the plan of %s", from.Format("2006-01-02T15:04:05Z07:00"), r.plan.CreatedAt.Format("2006-01-02T15:04:05Z07:00")), nil
+	}
+	return true, "sessions revoked at " + from.Format("2006-01-02T15:04:05Z07:00"), nil
+}
+
+func (r *readBack) checkKey(ctx context.Context, it PlanItem) (bool, string, error) {
+	if r.s.AccessKeys == nil {
+		return false, "", notConfigured("AWS IAM access")
+	}
+	keys, ok := r.keys[it.Target]
+	if !ok {
+		var err error
+		keys, err = r.s.AccessKeys.ListAccessKeys(ctx, it.Target)
+		if err != nil {
+			return false, "", fmt.Errorf("listing access keys of IAM user %q: %w", it.Target, err)
+		}
+		r.keys[it.Target] = keys
+	}
+	key, found := findKey(keys, it.ID)
+	if !found {
+		return true, "key no longer exists", nil
+	}
+	return key.Status != awsadapter.KeyActive, "key " + key.Status, nil
+}
+
+func (r *readBack) loadEntraUser(ctx context.Context) error {
+	if r.entraUser != nil {
+		return nil
+	}
+	if r.u.Entra == nil || r.s.EntraUsers == nil {
+		return notConfigured("Entra ID")
+	}
+	u, err := r.s.EntraUsers.GetUser(ctx, r.u.Entra.ID)
+	if err != nil {
+		return fmt.Errorf("reading Entra user %q: %w", r.u.UserPrincipalName, err)
+	}
+	r.entraUser = u
+	return nil
+}
+
+func (r *readBack) loadMemberships(ctx context.Context) error {
+	if r.memberships != nil {
+		return nil
+	}
+	if r.u.Entra == nil || r.s.EntraGroups == nil {
+		return notConfigured("Entra ID")
+	}
+	ms, err := r.s.EntraGroups.ListMemberships(ctx, r.u.Entra.ID)
+	if err != nil {
+		return fmt.Errorf("listing Entra memberships of %q: %w", r.u.UserPrincipalName, err)
+	}
+	r.memberships = append([]identity.Membership{}, ms...)
+	return nil
+}
+
+func (r *readBack) loadLicenses(ctx context.Context) error {
+	if r.licenses != nil {
+		return nil
+	}
+	if r.u.Entra == nil || r.s.EntraLicenses == nil {
+		return notConfigured("Entra ID")
+	}
+	ls, err := r.s.EntraLicenses.ListLicenses(ctx, r.u.Entra.ID)
+	if err != nil {
+		return fmt.Errorf("listing licences of %q: %w", r.u.UserPrincipalName, err)
+	}
+	r.licenses = append([]identity.License{}, ls...)
+	return nil
+}
+
+// loadAD reads the AD account by user principal name, because the move changes its DN.
+func (r *readBack) loadAD(ctx context.Context) error {
+	if r.adUser != nil {
+		return nil
+	}
+	if r.s.ADUsers == nil {
+		return notConfigured("Active Directory")
+	}
+	u, err := r.s.ADUsers.FindUser(ctx, r.u.UserPrincipalName)
+	if err != nil {
+		return fmt.Errorf("looking up %q in Active Directory: %w", r.u.UserPrincipalName, err)
+	}
+	groups, err := r.s.ADUsers.ListGroups(ctx, u.DistinguishedName)
+	if err != nil {
+		return fmt.Errorf("listing AD groups of %q: %w", r.u.UserPrincipalName, err)
+	}
+	r.adUser, r.adGroups = u, append([]identity.Membership{}, groups...)
+	return nil
+}
+
+func enabledText(enabled bool) string {
+	if enabled {
+		return "account enabled"
+	}
+	return "account disabled"
+}
+
+func memberText(member bool) string {
+	if member {
+		return "still a member"
+	}
+	return "not a member"
+}
