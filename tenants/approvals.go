@@ -2,7 +2,9 @@ package tenants
 
 import (
 	"fmt"
+	"net"
 	"net/mail"
+	"strconv"
 
 	"github.com/secamo/orchestrator/secrets"
 )
@@ -20,6 +22,24 @@ type Approvals struct {
 	TeamsWebhook secrets.Ref `yaml:"teamsWebhook"`
 	// From is the sender address of approval e-mails.
 	From string `yaml:"from"`
+	// SMTP configures the mail server of a local install. Without it, and outside AWS
+	// (where e-mail goes through SES), e-mails are written as .eml files into Outbox.
+	SMTP *SMTP `yaml:"smtp"`
+	// Outbox is the folder that receives .eml files when no mail server is configured;
+	// empty means "outbox" in the working directory.
+	Outbox string `yaml:"outbox"`
+}
+
+// SMTP is a mail server for approval e-mails.
+type SMTP struct {
+	// Address is host:port, such as smtp.example.com:587. STARTTLS is used when the server
+	// offers it.
+	Address string `yaml:"address"`
+	// Username enables PLAIN authentication, which net/smtp allows only over TLS or to
+	// localhost; empty means no authentication.
+	Username string `yaml:"username"`
+	// Password references the password; required with Username.
+	Password secrets.Ref `yaml:"password"`
 }
 
 // ApprovalLevel is one escalation level.
@@ -51,9 +71,24 @@ func (a Approvals) validate(field string, p *problems) {
 	checkSecret(field+".signingKey", a.SigningKey, p)
 	checkURL(field+".baseURL", a.BaseURL, true, p)
 	checkOptionalSecret(field+".teamsWebhook", a.TeamsWebhook, p)
+	if a.SMTP != nil {
+		a.SMTP.validate(field+".smtp", p)
+	}
 	if a.From != "" {
 		if _, err := mail.ParseAddress(a.From); err != nil {
 			p.add(field+".from", "invalid e-mail address %q", a.From)
 		}
+	}
+}
+
+func (s *SMTP) validate(field string, p *problems) {
+	host, port, err := net.SplitHostPort(s.Address)
+	if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+		p.add(field+".address", "invalid address %q: write host:port, such as smtp.example.com:587", s.Address)
+	}
+	if s.Username != "" {
+		checkSecret(field+".password", s.Password, p)
+	} else if s.Password != "" {
+		p.add(field+".username", "missing: a password is set without a username")
 	}
 }
