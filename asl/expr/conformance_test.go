@@ -252,3 +252,40 @@ func TestConformanceChoiceRules(t *testing.T) {
 		t.Errorf("replayed %d Choice cases, want at least 300: the case file changed shape", replayed)
 	}
 }
+
+// TestConformanceJSONataPass replays the recorded JSONata Pass states that end the
+// execution: their Assign, then their Output.
+func TestConformanceJSONataPass(t *testing.T) {
+	replayed := 0
+	for _, c := range loadConformanceCases(t) {
+		name, state := c.startState()
+		jsonataMode := c.Definition["QueryLanguage"] == "JSONata" || state["QueryLanguage"] == "JSONata"
+		output, hasOutput := state["Output"]
+		assign, hasAssign := state["Assign"]
+		if c.Tier != "pure" || !jsonataMode || state["Type"] != "Pass" || state["End"] != true || (!hasOutput && !hasAssign) {
+			continue
+		}
+		replayed++
+		t.Run(c.ID, func(t *testing.T) {
+			input := c.input(t)
+			scope := JSONataScope{States: map[string]any{"input": input, "context": c.contextObject(name, input)}}
+			if hasAssign {
+				if err := ValidateJSONataTemplate(assign); err != nil {
+					t.Fatalf("ValidateJSONataTemplate(Assign): %v", err)
+				}
+				if _, err := EvalJSONataField("Assign", assign, scope); err != nil || !hasOutput {
+					checkConformance(t, c, input, err)
+					return
+				}
+			}
+			if err := ValidateJSONataTemplate(output); err != nil {
+				t.Fatalf("ValidateJSONataTemplate(Output): %v", err)
+			}
+			got, err := EvalJSONataField("Output", output, scope)
+			checkConformance(t, c, got, err)
+		})
+	}
+	if replayed < 30 {
+		t.Errorf("replayed %d JSONata Pass cases, want at least 30: the case file changed shape", replayed)
+	}
+}
