@@ -193,10 +193,9 @@ func (c *Client) connect(ctx context.Context) (*session, error) {
 	}
 	conn := ldap.NewConn(raw, c.url.Scheme == "ldaps")
 	conn.Start()
+	// Closing the connection when ctx ends aborts any pending request. No go-ldap request
+	// timeout is set: it would race with the context's deadline and hide which one ran out.
 	s := &session{conn: conn, stop: context.AfterFunc(ctx, func() { conn.Close() })}
-	if deadline, ok := ctx.Deadline(); ok {
-		conn.SetTimeout(time.Until(deadline))
-	}
 
 	if c.url.Scheme == "ldap" {
 		if err := conn.StartTLS(c.tlsConfig); err != nil {

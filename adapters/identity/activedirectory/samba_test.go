@@ -5,12 +5,12 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
 
 	"github.com/secamo/orchestrator/adapters/identity"
-	"github.com/secamo/orchestrator/internal/sambatest"
 	"github.com/secamo/orchestrator/secrets"
 )
 
@@ -380,13 +380,14 @@ func TestUserGoneByGUID(t *testing.T) {
 func TestConnectionSettings(t *testing.T) {
 	dc := domain(t)
 	tests := []struct {
-		name   string
-		change func(*Config)
+		name    string
+		change  func(*Config)
+		wantErr string
 	}{
-		{"server name not in certificate", func(c *Config) { c.ServerName = "other.secamo.test" }},
-		{"system roots instead of CA", func(c *Config) { c.CAFile = "" }},
-		{"StartTLS with wrong name", func(c *Config) { c.URL = dc.LDAPURL; c.ServerName = "localhost" }},
-		{"wrong bind password", func(c *Config) { c.BindPassword = "env:WRONG" }},
+		{"server name not in certificate", func(c *Config) { c.ServerName = "other.secamo.test" }, "not other.secamo.test"},
+		{"system roots instead of CA", func(c *Config) { c.CAFile = "" }, "certificate signed by unknown authority"},
+		{"StartTLS with wrong name", func(c *Config) { c.URL = dc.LDAPURL; c.ServerName = "localhost" }, "starting TLS"},
+		{"wrong bind password", func(c *Config) { c.BindPassword = "env:WRONG" }, "invalid credentials"},
 	}
 	resolver := secrets.Static{"env:AD_BIND_PASSWORD": servicePassword, "env:WRONG": "not-the-password"}
 	for _, tt := range tests {
@@ -397,8 +398,9 @@ func TestConnectionSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.FindUser(context.Background(), "Administrator"); err == nil {
-				t.Error("FindUser succeeded, want a connection error")
+			_, err = c.FindUser(context.Background(), "Administrator")
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("FindUser error = %v, want one containing %q", err, tt.wantErr)
 			}
 		})
 	}
@@ -422,5 +424,3 @@ func findGUID(t *testing.T, c *Client, name string) string {
 	}
 	return a.GUID
 }
-
-var _ = sambatest.BaseDN
