@@ -310,7 +310,7 @@ func newWorld(t *testing.T) *world {
 	}}}
 	tickets := &fakeTickets{
 		tickets: map[string]*ticketing.Ticket{"101": {
-			ID: "101", Key: "HR-101", Subject: "Leaver: Jan Peeters",
+			ID: "101", Key: "HR-101", Subject: "Leaver: Jan Peeters", Requester: "hr@example.com",
 			Fields: map[string]string{"udf_user": janUPN},
 		}},
 		resolved: map[string]string{},
@@ -340,7 +340,7 @@ func (w *world) resolve(t *testing.T) ResolveOutput {
 func (w *world) plan(t *testing.T) (ResolveOutput, Plan) {
 	t.Helper()
 	r := w.resolve(t)
-	p, err := w.steps.BuildPlan(context.Background(), PlanInput{User: r.User})
+	p, err := w.steps.BuildPlan(context.Background(), PlanInput{Ticket: r.Ticket, User: r.User})
 	if err != nil {
 		t.Fatalf("BuildPlan: %v", err)
 	}

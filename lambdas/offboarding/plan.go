@@ -11,7 +11,8 @@ import (
 
 // PlanInput is the input of BuildPlan.
 type PlanInput struct {
-	User Subject `json:"user"`
+	Ticket TicketRef `json:"ticket"`
+	User   Subject   `json:"user"`
 }
 
 // BuildPlan lists every change offboarding will make, reading the user's memberships,
@@ -54,7 +55,7 @@ func (s *Steps) BuildPlan(ctx context.Context, in PlanInput) (plan Plan, err err
 	plan.Items = append(plan.Items, keys...)
 
 	plan.Summary = summarize(textsFor(s.locale()), u, plan.Items)
-	plan.Approval = s.approvalLevels()
+	plan.Approval = s.approvalRequest(in.Ticket)
 	return plan, nil
 }
 
@@ -172,16 +173,26 @@ func (s *Steps) iamUserOf(upn string) string {
 	return ""
 }
 
-// approvalLevels returns the tenant's first two approval levels. A tenant with one level
-// gets a second level with the same approvers, as a reminder.
-func (s *Steps) approvalLevels() ApprovalLevels {
+// approvalRequest returns the approval step's input with the tenant's first two levels. A
+// tenant with one level gets a second level with the same approvers, as a reminder. A ticket
+// without a requester address gets a name that matches no approver.
+func (s *Steps) approvalRequest(ticket TicketRef) ApprovalRequest {
+	req := ApprovalRequest{
+		Tenant: s.Tenant.Name, Requester: ticket.Requester, TicketURL: ticket.URL,
+		Reason: strings.TrimSpace(ticket.Key + " " + ticket.Subject),
+	}
+	if req.Requester == "" {
+		req.Requester = "requester of ticket " + ticket.ID
+	}
 	levels := s.Tenant.Approvals.Levels
 	if len(levels) == 0 {
-		return ApprovalLevels{}
+		return req
 	}
 	level := func(i int) ApprovalLevel {
 		l := levels[min(i, len(levels)-1)]
-		return ApprovalLevel{Approvers: l.Approvers, TimeoutSeconds: int(l.Timeout.Std().Seconds())}
+		d := l.Timeout.Std()
+		return ApprovalLevel{Approvers: l.Approvers, TimeoutSeconds: int(d.Seconds()), Timeout: d.String()}
 	}
-	return ApprovalLevels{First: level(0), Second: level(1)}
+	req.First, req.Second = level(0), level(1)
+	return req
 }

@@ -41,7 +41,7 @@ func (s *Steps) ResolveUser(ctx context.Context, in ResolveInput) (out ResolveOu
 	if err != nil {
 		return out, fmt.Errorf("reading ticket %q: %w", in.TicketID, err)
 	}
-	out.Ticket = TicketRef{ID: ticket.ID, Key: ticket.Key, URL: ticket.URL}
+	out.Ticket = TicketRef{ID: ticket.ID, Key: ticket.Key, URL: ticket.URL, Subject: ticket.Subject, Requester: ticket.Requester}
 
 	upn := in.UserPrincipalName
 	if upn == "" {

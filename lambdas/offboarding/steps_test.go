@@ -11,6 +11,7 @@ import (
 
 	"github.com/secamo/orchestrator/adapters/identity"
 	"github.com/secamo/orchestrator/adapters/ticketing"
+	"github.com/secamo/orchestrator/approvals"
 	"github.com/secamo/orchestrator/lambdas"
 )
 
@@ -29,7 +30,7 @@ func typeName(err error) string {
 func TestResolveUserFindsSyncedUser(t *testing.T) {
 	w := newWorld(t)
 	out := w.resolve(t)
-	if out.Ticket != (TicketRef{ID: "101", Key: "HR-101"}) {
+	if out.Ticket != (TicketRef{ID: "101", Key: "HR-101", Subject: "Leaver: Jan Peeters", Requester: "hr@example.com"}) {
 		t.Errorf("ticket = %+v", out.Ticket)
 	}
 	if out.User.Entra == nil || out.User.Entra.ID != janID {
@@ -187,6 +188,12 @@ func TestBuildPlanSummaryAndApproval(t *testing.T) {
 	}
 	if got := p.Approval.Second.Approvers; len(got) != 1 || got[0] != "cio@example.com" {
 		t.Errorf("second approvers = %v", got)
+	}
+	if p.Approval.First.Timeout != "4h0m0s" || p.Approval.Tenant != "example" || p.Approval.Requester != "hr@example.com" {
+		t.Errorf("approval request = %+v", p.Approval)
+	}
+	if p.Approval.Reason != "HR-101 Leaver: Jan Peeters" {
+		t.Errorf("approval reason = %q", p.Approval.Reason)
 	}
 }
 
@@ -368,7 +375,7 @@ func TestCommentRejectedInFrench(t *testing.T) {
 	w.steps.Tenant.Locale = "fr"
 	r, p := w.plan(t)
 	in := CommentInput{Kind: CommentRejected, Ticket: r.Ticket, User: r.User, Plan: p,
-		Approval: &ApprovalDecision{Approved: false, Approver: "it-manager@example.com", Comment: "il reste jusqu'en mars"}}
+		Approval: &ApprovalDecision{Decision: "reject", Approver: "it-manager@example.com", Comment: "il reste jusqu'en mars"}}
 	if _, err := w.steps.CommentOnTicket(context.Background(), in); err != nil {
 		t.Fatalf("CommentOnTicket: %v", err)
 	}
@@ -424,7 +431,7 @@ func TestReportFailureAfterApproval(t *testing.T) {
 	w.applyAll(t, r, p)
 	state := State{
 		TicketID: "101", Subject: &r, Plan: &p,
-		Approval: json.RawMessage(`{"approved":true,"approver":"it-manager@example.com"}`),
+		Approval: json.RawMessage(`{"decision":"approve","approver":"it-manager@example.com"}`),
 		Error:    &StateError{Error: "OffboardingIncomplete", Cause: `{"errorMessage":"offboarding incomplete: 1 planned changes not in place","errorType":"OffboardingIncomplete"}`},
 	}
 	out, err := w.steps.ReportFailure(context.Background(), state)
@@ -482,7 +489,7 @@ func TestRecordEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatalf("VerifyOffboarding: %v", err)
 	}
-	out, err := w.steps.RecordEvidence(context.Background(), EvidenceInput{Ticket: r.Ticket, User: r.User, Plan: p, Verification: v, Approval: json.RawMessage(`{"approved":true}`)})
+	out, err := w.steps.RecordEvidence(context.Background(), EvidenceInput{Ticket: r.Ticket, User: r.User, Plan: p, Verification: v, Approval: json.RawMessage(`{"decision":"approve"}`)})
 	if err != nil {
 		t.Fatalf("RecordEvidence: %v", err)
 	}
@@ -523,5 +530,22 @@ func TestRegisteredStepsKeepErrorNames(t *testing.T) {
 	_, err = h(context.Background(), json.RawMessage(`{"usr":{}}`))
 	if got := typeName(err); got != "InvalidInput" {
 		t.Errorf("unknown field: error type = %s, want InvalidInput", got)
+	}
+}
+
+func TestApprovalDecisionMatchesApprovalsResult(t *testing.T) {
+	result := approvals.Result{Decision: approvals.Approve, Approver: "it-manager@example.com", Comment: "ok", Level: 1, Via: "link", ApprovalID: "a1"}
+	data, err := json.Marshal(result)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	var d ApprovalDecision
+	if err := dec.Decode(&d); err != nil {
+		t.Fatalf("approvals.Result does not decode strictly into ApprovalDecision: %v", err)
+	}
+	if !approved(data) {
+		t.Error("approved(approve decision) = false")
 	}
 }

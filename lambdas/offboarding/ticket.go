@@ -170,7 +170,7 @@ func (s *Steps) ReportFailure(ctx context.Context, in State) (out ReportOutput, 
 // approved reports whether the raw approval output approves the plan.
 func approved(raw json.RawMessage) bool {
 	var d ApprovalDecision
-	return len(raw) > 0 && json.Unmarshal(raw, &d) == nil && d.Approved
+	return len(raw) > 0 && json.Unmarshal(raw, &d) == nil && d.Decision == "approve"
 }
 
 func failureReason(e *StateError) string {

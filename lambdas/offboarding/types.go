@@ -10,8 +10,13 @@ import (
 // TicketRef identifies the request ticket in the tenant's ticketing system.
 type TicketRef struct {
 	ID  string `json:"id"`
-	Key string `json:"key,omitempty"`
-	URL string `json:"url,omitempty"`
+	Key string `json:"key"`
+	// URL is empty when the ticketing system returns none; the field is always present
+	// because the state machine passes it to the approval request.
+	URL     string `json:"url"`
+	Subject string `json:"subject"`
+	// Requester is the requester's e-mail address, who may not approve the request.
+	Requester string `json:"requester"`
 }
 
 // Subject is the leaver as found in each directory.
@@ -61,21 +66,29 @@ type Plan struct {
 	Summary   string     `json:"summary"`
 	Items     []PlanItem `json:"items"`
 	CreatedAt time.Time  `json:"createdAt"`
-	// Approval holds the approvers and timeouts of the two approval levels, which the state
-	// machine reads with TimeoutSecondsPath.
-	Approval ApprovalLevels `json:"approval"`
+	// Approval is the input of the request-approval step that the state machine passes,
+	// field by field, to each approval level.
+	Approval ApprovalRequest `json:"approval"`
 }
 
-// ApprovalLevels are the first approval level and the one asked when the first times out.
-type ApprovalLevels struct {
+// ApprovalRequest holds what the request-approval step (package approval) needs, so the
+// state machine can ask both levels without another step.
+type ApprovalRequest struct {
+	Tenant    string `json:"tenant"`
+	Requester string `json:"requester"`
+	Reason    string `json:"reason"`
+	TicketURL string `json:"ticketUrl"`
+	// First is the first approval level; Second is asked when the first times out.
 	First  ApprovalLevel `json:"first"`
 	Second ApprovalLevel `json:"second"`
 }
 
-// ApprovalLevel is one level's approvers (e-mail addresses) and decision time.
+// ApprovalLevel is one level's approvers (e-mail addresses) and decision time, in seconds
+// for the task's TimeoutSecondsPath and as a Go duration for the approval step.
 type ApprovalLevel struct {
 	Approvers      []string `json:"approvers"`
 	TimeoutSeconds int      `json:"timeoutSeconds"`
+	Timeout        string   `json:"timeout"`
 }
 
 // Status is the outcome of one item.
@@ -123,11 +136,17 @@ type Verification struct {
 	VerifiedAt time.Time `json:"verifiedAt"`
 }
 
-// ApprovalDecision is the output the request-approval step sends back with the task token.
+// ApprovalDecision is the decision the approval service sends back with the task token:
+// the task output on approval, and the Cause of the ApprovalRejected failure on rejection.
+// It mirrors approvals.Result field for field.
 type ApprovalDecision struct {
-	Approved bool   `json:"approved"`
-	Approver string `json:"approver,omitempty"`
-	Comment  string `json:"comment,omitempty"`
+	Decision   string    `json:"decision"` // approve or reject
+	Approver   string    `json:"approver"`
+	Comment    string    `json:"comment"`
+	DecidedAt  time.Time `json:"decidedAt"`
+	ApprovalID string    `json:"approvalId"`
+	Level      int       `json:"level"`
+	Via        string    `json:"via"`
 }
 
 // StateError is what a Catch stores at ResultPath $.error.
@@ -145,6 +164,7 @@ type State struct {
 	Subject      *ResolveOutput  `json:"subject,omitempty"`
 	Plan         *Plan           `json:"plan,omitempty"`
 	Approval     json.RawMessage `json:"approval,omitempty"`
+	Rejection    *StateError     `json:"rejection,omitempty"`
 	Changes      json.RawMessage `json:"changes,omitempty"`
 	Verification *Verification   `json:"verification,omitempty"`
 	Evidence     *EvidenceOutput `json:"evidence,omitempty"`
