@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/secamo/orchestrator/asl"
+)
+
+// startChild runs arn:aws:states:::states:startExecution: a child execution on this engine.
+// Without a suffix it returns at once; .sync and .sync:2 wait for the child and return its
+// description (with Input and Output as text for .sync, as JSON for .sync:2);
+// .waitForTaskToken waits for the token the child's input carries.
+func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, params any, timeout, heartbeat time.Duration) (any, *Failure) {
+	res := run.st.Resource
+	m, _ := params.(map[string]any)
+	th.taskEvent("TaskScheduled", res, map[string]any{"region": th.e.opts.Region, "parameters": jsonString(params)})
+	arn, _ := m["StateMachineArn"].(string)
+	name, _ := m["Name"].(string)
+	input := "{}"
+	switch v := m["Input"].(type) {
+	case nil:
+	case string:
+		input = v
+	default:
+		input = jsonString(v)
+	}
+
+	var tok *taskToken
+	parentToken := ""
+	if kind.pattern != "" {
+		tok = th.e.registerToken(run.token, th.x)
+		defer th.e.dropToken(run.token)
+		if kind.pattern != "waitForTaskToken" {
+			parentToken = run.token
+		}
+	}
+	pattern := ""
+	if parentToken != "" {
+		pattern = kind.pattern
+	}
+	childARN, err := th.e.startExecution(ctx, arn, name, input, parentToken, pattern)
+	if err != nil {
+		fail := failf("StepFunctions."+errorTypeName(err), err.Error())
+		th.taskEvent("TaskStartFailed", res, map[string]any{"error": fail.Name, "cause": fail.Cause})
+		return nil, fail
+	}
+	th.taskEvent("TaskStarted", res, nil)
+	if kind.pattern == "" {
+		x, _ := th.e.lookup(childARN)
+		out := map[string]any{"ExecutionArn": childARN, "StartDate": formatTime(x.StartDate)}
+		th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonString(out), "outputDetails": map[string]any{"truncated": false}})
+		return out, nil
+	}
+	if kind.pattern == "waitForTaskToken" {
+		th.taskEvent("TaskSubmitted", res, map[string]any{"output": jsonString(map[string]any{"ExecutionArn": childARN})})
+	}
+	result, fail := th.awaitToken(ctx, tok, timeout, heartbeat)
+	if fail != nil && fail.Name == asl.ErrorTimeout {
+		// NOTE: AWS stops a .sync child when its parent task times out; so does the engine.
+		_ = th.e.StopExecution(context.WithoutCancel(ctx), childARN, asl.ErrorTimeout, "the parent task timed out")
+	}
+	th.tokenOutcome(res, result, fail)
+	return result, fail
+}
+
+// completeChild reports the end of a .sync child execution to the task waiting for it.
+func (e *Engine) completeChild(x *execution) {
+	x.mu.Lock()
+	pattern := x.syncPattern
+	desc := map[string]any{
+		"ExecutionArn":    x.ExecutionARN,
+		"StateMachineArn": x.StateMachineARN,
+		"Name":            x.Name,
+		"Status":          x.Status,
+		"StartDate":       formatTime(x.StartDate),
+		"StopDate":        formatTime(x.StopDate),
+		"Input":           x.Input,
+		"InputDetails":    map[string]any{"Included": true},
+		"RedriveCount":    0.0,
+		"RedriveStatus":   "NOT_REDRIVABLE",
+	}
+	if x.Status == StatusSucceeded {
+		desc["Output"] = x.Output
+		desc["OutputDetails"] = map[string]any{"Included": true}
+	} else {
+		desc["Error"], desc["Cause"] = x.Error, x.Cause
+	}
+	token := x.parentToken
+	x.mu.Unlock()
+	if pattern == "sync:2" {
+		desc["Input"] = x.inputValue
+		if out, ok := desc["Output"].(string); ok {
+			desc["Output"] = decodeJSON(out)
+		}
+	}
+	msg := tokenResult{output: desc}
+	if x.Status != StatusSucceeded {
+		name := asl.ErrorTaskFailed
+		if x.Status == StatusTimedOut {
+			name = asl.ErrorTimeout
+		}
+		msg = tokenResult{fail: &Failure{Name: name, Cause: jsonString(desc)}}
+	}
+	if err := e.deliver(token, msg); err != nil {
+		e.log.Debug("parent task no longer waiting for child execution", "execution", x.ExecutionARN, "error", fmt.Sprint(err))
+	}
+}

@@ -1,0 +1,22 @@
+// Package engine runs Amazon States Language state machines in-process, the way AWS Step
+// Functions runs them: every state type with its input and output processing, both query
+// languages, variables, Retry and Catch with AWS's error names, Map and Parallel with
+// bounded concurrency, Lambda tasks backed by Go handlers, task tokens, child executions,
+// and an execution history with AWS's event types. Time comes from an injected Clock, and
+// VirtualClock lets tests run a day-long Wait at once.
+//
+// Each execution is a goroutine; Map iterations and Parallel branches are goroutines too, and
+// Options.MaxWorkers bounds the handlers that run at once. The position of every running
+// state machine is plain data (Position and the thread's variables), and each transition is
+// one call of thread.step, the point where a durable store will checkpoint.
+//
+// Known differences from AWS Step Functions (each is also marked NOTE: in the code):
+//   - Only Lambda tasks (function ARNs and lambda:invoke) and states:startExecution run;
+//     other resources fail with States.Runtime. ItemReader and ResultWriter (S3) are not
+//     supported: ItemReader fails with States.ItemReaderFailed and results stay inline.
+//   - A distributed Map runs its iterations in-process, without child executions; like AWS,
+//     it records only MapRun events in the parent history and hides the parent's variables.
+//   - The lambda:invoke result carries imitated HTTP metadata with random ids.
+//   - Executions live in memory until the SQLite store lands; a restart loses them.
+//   - MaxInputBytesPerBatch of ItemBatcher is not enforced.
+package engine

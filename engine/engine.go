@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/secamo/orchestrator/asl"
+)
+
+// Handler is a Lambda function in-process: it receives the event as JSON and returns the
+// result as JSON. A returned error fails the task with the Go type name of the error.
+type Handler func(ctx context.Context, payload json.RawMessage) (json.RawMessage, error)
+
+// Options configures an Engine. Zero values select the defaults.
+type Options struct {
+	Clock    Clock              // default RealClock
+	Handlers map[string]Handler // by Lambda function name; ARNs and ${Name} placeholders resolve to it
+	Logger   *slog.Logger       // default slog.Default()
+	// MaxWorkers is the number of task handlers that may run at once across all executions;
+	// default 64. Executions themselves are goroutines and wait on handlers, timers and
+	// task tokens without holding a worker.
+	MaxWorkers int
+	Region     string // used in ARNs; default "us-east-1"
+	Account    string // used in ARNs; default "123456789012"
+}
+
+// Engine runs state machines in-process.
+type Engine struct {
+	opts    Options
+	clock   Clock
+	tracker activityTracker // nil unless the clock tracks activity
+	log     *slog.Logger
+	workers *semaphore
+
+	mu         sync.Mutex
+	machines   map[string]*stateMachine
+	executions map[string]*execution
+	tokens     map[string]*taskToken
+}
+
+// New returns an engine with opts.
+func New(opts Options) *Engine {
+	if opts.Clock == nil {
+		opts.Clock = RealClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxWorkers <= 0 {
+		opts.MaxWorkers = 64
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.Account == "" {
+		opts.Account = "123456789012"
+	}
+	e := &Engine{
+		opts:       opts,
+		clock:      opts.Clock,
+		log:        opts.Logger,
+		machines:   map[string]*stateMachine{},
+		executions: map[string]*execution{},
+		tokens:     map[string]*taskToken{},
+	}
+	e.tracker, _ = opts.Clock.(activityTracker)
+	e.workers = newSemaphore(e, opts.MaxWorkers)
+	return e
+}
+
+type stateMachine struct {
+	arn, name  string
+	definition string
+	machine    *asl.StateMachine
+	created    time.Time
+}
+
+var (
+	placeholderPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
+	namePattern        = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,80}$`)
+)
+
+// CreateStateMachine validates definition after filling its ${Name} placeholders from
+// substitutions and registers it under name. Creating the same name again replaces the
+// definition. It returns the state machine ARN, or *InvalidDefinition listing every problem.
+func (e *Engine) CreateStateMachine(ctx context.Context, name string, definition []byte, substitutions map[string]string) (string, error) {
+	if !namePattern.MatchString(name) {
+		return "", &InvalidName{Message: fmt.Sprintf("state machine name %q is invalid: use 1 to 80 letters, digits, '.', '-' or '_'", name)}
+	}
+	text, err := substitute(string(definition), substitutions)
+	if err != nil {
+		return "", err
+	}
+	sm, err := asl.Parse([]byte(text))
+	if err != nil {
+		inv := &InvalidDefinition{Message: fmt.Sprintf("state machine %q: %v", name, err)}
+		if verr, ok := err.(*asl.ValidationError); ok {
+			inv.Problems = verr.Problems
+		}
+		return "", inv
+	}
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.opts.Region, e.opts.Account, name)
+	e.mu.Lock()
+	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: e.clock.Now()}
+	e.mu.Unlock()
+	e.log.InfoContext(ctx, "state machine created", "state_machine", arn)
+	return arn, nil
+}
+
+// substitute fills ${Name} placeholders; every placeholder without a value is an error.
+func substitute(def string, subs map[string]string) (string, error) {
+	var missing []string
+	out := placeholderPattern.ReplaceAllStringFunc(def, func(m string) string {
+		key := m[2 : len(m)-1]
+		v, ok := subs[key]
+		if !ok {
+			missing = append(missing, key)
+			return m
+		}
+		b, _ := json.Marshal(v)
+		return string(b[1 : len(b)-1])
+	})
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return "", &InvalidDefinition{
+			Message:  fmt.Sprintf("definition placeholders without a substitution: %s; add them to the substitutions map", strings.Join(missing, ", ")),
+			Problems: []string{"missing substitutions: " + strings.Join(missing, ", ")},
+		}
+	}
+	return out, nil
+}
+
+// newID returns a random 128-bit hex string.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// newUUID returns a random version 4 UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Execution statuses, as the Step Functions API reports them.
+const (
+	StatusRunning   = "RUNNING"
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusTimedOut  = "TIMED_OUT"
+	StatusAborted   = "ABORTED"
+)
+
+// Execution describes one execution, like DescribeExecution.
+type Execution struct {
+	ExecutionARN    string
+	StateMachineARN string
+	Name            string
+	Status          string
+	Input           string
+	Output          string // JSON text; set when Status is SUCCEEDED
+	Error           string // set when Status is FAILED, TIMED_OUT or ABORTED
+	Cause           string
+	StartDate       time.Time
+	StopDate        time.Time
+}
+
+// execution is the engine's record of one execution.
+type execution struct {
+	Execution
+	machine    *stateMachine
+	inputValue any // Input, decoded
+	cancel     context.CancelCauseFunc
+	done       chan struct{}
+
+	mu      sync.Mutex
+	history []HistoryEvent
+	// parentToken is the task token of a startExecution.sync task waiting for this execution.
+	parentToken string
+	syncPattern string // "sync" or "sync:2" for a child of a .sync task
+}
+
+// StartExecution starts an execution of the state machine with input (JSON text; "" means
+// "{}"). A name of "" gets a random one. Starting a name again with the same input returns
+// the existing execution, as AWS does for a running Standard workflow.
+func (e *Engine) StartExecution(ctx context.Context, stateMachineARN, name, input string) (string, error) {
+	return e.startExecution(ctx, stateMachineARN, name, input, "", "")
+}
+
+// startExecution starts an execution; parentToken and syncPattern are set for the child of
+// a startExecution.sync or .sync:2 task.
+func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, input, parentToken, syncPattern string) (string, error) {
+	e.mu.Lock()
+	sm, ok := e.machines[stateMachineARN]
+	e.mu.Unlock()
+	if !ok {
+		return "", &StateMachineDoesNotExist{Message: fmt.Sprintf("state machine %q does not exist; create it first", stateMachineARN)}
+	}
+	if name == "" {
+		name = newUUID()
+	}
+	if !namePattern.MatchString(name) {
+		return "", &InvalidName{Message: fmt.Sprintf("execution name %q is invalid: use 1 to 80 letters, digits, '.', '-' or '_'", name)}
+	}
+	if strings.TrimSpace(input) == "" {
+		input = "{}"
+	}
+	var parsed any
+	if err := json.Unmarshal([]byte(input), &parsed); err != nil {
+		return "", &InvalidExecutionInput{Message: fmt.Sprintf("execution input is not valid JSON: %v", err)}
+	}
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", e.opts.Region, e.opts.Account, sm.name, name)
+
+	e.mu.Lock()
+	if old, ok := e.executions[arn]; ok {
+		e.mu.Unlock()
+		if old.Input == input && old.Status == StatusRunning {
+			return arn, nil
+		}
+		return "", &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", arn)}
+	}
+	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	x := &execution{
+		Execution: Execution{
+			ExecutionARN: arn, StateMachineARN: sm.arn, Name: name, Status: StatusRunning,
+			Input: input, StartDate: e.clock.Now(),
+		},
+		machine:     sm,
+		inputValue:  parsed,
+		cancel:      cancel,
+		done:        make(chan struct{}),
+		parentToken: parentToken,
+		syncPattern: syncPattern,
+	}
+	e.executions[arn] = x
+	e.mu.Unlock()
+
+	e.log.InfoContext(ctx, "execution started", "execution", arn)
+	e.busy()
+	go func() {
+		defer e.idle()
+		e.run(runCtx, x, parsed)
+	}()
+	return arn, nil
+}
+
+func (e *Engine) lookup(arn string) (*execution, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	x, ok := e.executions[arn]
+	if !ok {
+		return nil, &ExecutionDoesNotExist{Message: fmt.Sprintf("execution %q does not exist", arn)}
+	}
+	return x, nil
+}
+
+// DescribeExecution returns a snapshot of the execution.
+func (e *Engine) DescribeExecution(ctx context.Context, executionARN string) (*Execution, error) {
+	x, err := e.lookup(executionARN)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	snapshot := x.Execution
+	return &snapshot, nil
+}
+
+// GetExecutionHistory returns the events of the execution so far, oldest first.
+func (e *Engine) GetExecutionHistory(ctx context.Context, executionARN string) ([]HistoryEvent, error) {
+	x, err := e.lookup(executionARN)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return append([]HistoryEvent(nil), x.history...), nil
+}
+
+// Wait blocks until the execution finishes or ctx ends and returns its final description.
+func (e *Engine) Wait(ctx context.Context, executionARN string) (*Execution, error) {
+	x, err := e.lookup(executionARN)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-x.done:
+		return e.DescribeExecution(ctx, executionARN)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for execution %q: %w", executionARN, ctx.Err())
+	}
+}
+
+// stopCause is the context cause of a stopped execution.
+type stopCause struct{ errorName, cause string }
+
+func (s *stopCause) Error() string { return "execution stopped: " + s.errorName }
+
+// StopExecution aborts a running execution with an optional error name and cause. Stopping a
+// finished execution changes nothing.
+func (e *Engine) StopExecution(ctx context.Context, executionARN, errorName, cause string) error {
+	x, err := e.lookup(executionARN)
+	if err != nil {
+		return err
+	}
+	x.cancel(&stopCause{errorName: errorName, cause: cause})
+	select {
+	case <-x.done:
+	case <-ctx.Done():
+		return fmt.Errorf("stopping execution %q: %w", executionARN, ctx.Err())
+	}
+	return nil
+}
+
+// finish records the end of an execution and wakes its waiters.
+func (e *Engine) finish(x *execution, status string, output any, fail *Failure) {
+	now := e.clock.Now()
+	x.mu.Lock()
+	x.Status = status
+	x.StopDate = now
+	if status == StatusSucceeded {
+		x.Output = jsonString(output)
+	}
+	if fail != nil {
+		x.Error, x.Cause = fail.Name, fail.Cause
+	}
+	x.mu.Unlock()
+	level := slogLevel(status)
+	e.log.Log(context.Background(), level, "execution finished", "execution", x.ExecutionARN, "status", status, "error", x.Error)
+	close(x.done)
+	if x.parentToken != "" {
+		e.completeChild(x)
+	}
+}
+
+// jsonString renders v as compact JSON text without HTML escaping, as AWS writes it.
+func jsonString(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "null"
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// input returns the decoded execution input. It is never modified.
+func (x *execution) input() any { return x.inputValue }
+
+// decodeJSON decodes JSON text that the engine wrote itself.
+func decodeJSON(s string) any {
+	var v any
+	_ = json.Unmarshal([]byte(s), &v)
+	return v
+}
+
+func slogLevel(status string) slog.Level {
+	if status == StatusSucceeded {
+		return slog.LevelInfo
+	}
+	return slog.LevelWarn
+}

@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/secamo/orchestrator/asl"
+)
+
+// maxPayloadBytes is the Step Functions limit on a state's input or output: 256 KiB.
+const maxPayloadBytes = 256 * 1024
+
+// stateRun is one run of a state: its raw input and the facts the context object shows.
+type stateRun struct {
+	st         *asl.State
+	raw        any
+	entered    time.Time
+	enteredID  int64
+	retryCount int
+	token      string
+}
+
+// outcome is what a state produced: its output, the next state ("" at the end) and the
+// variables it assigns, which take effect after the state.
+type outcome struct {
+	out    any
+	next   string
+	assign map[string]any
+}
+
+// step runs one state with its retries and catchers: one transition of the thread.
+func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
+	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
+	run.enteredID = th.record(st.Type+"StateEntered", map[string]any{
+		"name": st.Name, "input": jsonString(raw), "inputDetails": map[string]any{"truncated": false},
+	})
+	attempts := make([]int, len(st.Retry))
+	for {
+		res, fail := th.execute(ctx, run)
+		if fail == nil {
+			fail = checkSize(st, res.out)
+		}
+		if fail == nil {
+			return th.exit(run, res), res.out, nil
+		}
+		if ctx.Err() != nil {
+			return "", nil, fail
+		}
+		if fail.Name == asl.ErrorRuntime && !strings.HasPrefix(fail.Cause, "An error occurred") {
+			fail.Cause = fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", st.Name, run.enteredID, fail.Cause)
+		}
+		if delay, ok := th.retryDelay(st, attempts, fail); ok {
+			if err := th.e.sleep(ctx, delay); err != nil {
+				return "", nil, fail
+			}
+			run.retryCount++
+			continue
+		}
+		if fail.Name == asl.ErrorQueryEvaluationError {
+			th.record("EvaluationFailed", map[string]any{"error": fail.Name, "cause": fail.Cause, "state": st.Name})
+		}
+		if (st.Type == asl.TypeMap || st.Type == asl.TypeParallel) && fail.Name != asl.ErrorRuntime {
+			th.record(st.Type+"StateFailed", nil)
+		}
+		for _, c := range st.Catch {
+			if !matches(c.ErrorEquals, fail.Name) {
+				continue
+			}
+			res, cfail := th.caught(run, c, fail)
+			if cfail != nil {
+				return "", nil, cfail
+			}
+			return th.exit(run, res), res.out, nil
+		}
+		return "", nil, fail
+	}
+}
+
+// exit applies the state's assignments, records its exit and returns the next state.
+func (th *thread) exit(run *stateRun, res outcome) string {
+	for k, v := range res.assign {
+		th.vars[k] = v
+	}
+	if run.st.Type != asl.TypeFail {
+		details := map[string]any{"name": run.st.Name, "output": jsonString(res.out), "outputDetails": map[string]any{"truncated": false}}
+		if len(res.assign) > 0 {
+			assigned := map[string]any{}
+			for k, v := range res.assign {
+				assigned[k] = jsonString(v)
+			}
+			details["assignedVariables"] = assigned
+		}
+		th.record(run.st.Type+"StateExited", details)
+	}
+	return res.next
+}
+
+func checkSize(st *asl.State, out any) *Failure {
+	if st.Type != asl.TypePass && st.Type != asl.TypeTask {
+		return nil
+	}
+	if len(jsonString(out)) > maxPayloadBytes {
+		return failf(asl.ErrorDataLimitExceeded, fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.Name))
+	}
+	return nil
+}
+
+// matches reports whether an ErrorEquals list matches the error name. States.ALL matches every
+// error except States.Runtime, which AWS never retries or catches; States.TaskFailed matches
+// every error except States.Timeout.
+func matches(list []string, name string) bool {
+	if name == asl.ErrorRuntime {
+		return false
+	}
+	for _, want := range list {
+		switch {
+		case want == name, want == asl.ErrorAll:
+			return true
+		case want == asl.ErrorTaskFailed && name != asl.ErrorTimeout && !strings.HasPrefix(name, "States."):
+			return true
+		}
+	}
+	return false
+}
+
+// retryDelay returns the wait before the next attempt when a retrier matches fail and has
+// attempts left, and counts the attempt.
+func (th *thread) retryDelay(st *asl.State, attempts []int, fail *Failure) (time.Duration, bool) {
+	for i, r := range st.Retry {
+		if !matches(r.ErrorEquals, fail.Name) {
+			continue
+		}
+		if attempts[i] >= r.MaxAttempts {
+			return 0, false
+		}
+		delay := r.IntervalSeconds * math.Pow(r.BackoffRate, float64(attempts[i]))
+		if r.MaxDelaySeconds > 0 && delay > r.MaxDelaySeconds {
+			delay = r.MaxDelaySeconds
+		}
+		if r.JitterStrategy == "FULL" {
+			delay = rand.Float64() * delay
+		}
+		attempts[i]++
+		return seconds(delay), true
+	}
+	return 0, false
+}
+
+func seconds(s float64) time.Duration {
+	if s > float64(math.MaxInt64/int64(time.Second)) {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(s * float64(time.Second))
+}
+
+// caught builds the output of a state whose error a catcher matched.
+func (th *thread) caught(run *stateRun, c asl.Catcher, fail *Failure) (outcome, *Failure) {
+	errorOutput := map[string]any{"Error": fail.Name, "Cause": fail.Cause}
+	res := outcome{next: c.Next}
+	if run.st.QueryLanguage == asl.JSONata {
+		states := th.states(run, run.raw)
+		states["errorOutput"] = errorOutput
+		res.out = errorOutput
+		if c.HasOutput {
+			out, err := th.jsonata(c.Output, states)
+			if err != nil {
+				return res, err
+			}
+			res.out = out
+		}
+		assign, err := th.jsonataAssign(c.Assign, states)
+		res.assign = assign
+		return res, err
+	}
+	assign, err := th.pathAssign(c.Assign, errorOutput, th.contextObject(run))
+	if err != nil {
+		return res, err
+	}
+	res.assign = assign
+	out, err := resultPath(run.raw, c.ResultPath, errorOutput)
+	res.out = out
+	return res, err
+}
+
+// execute runs the body of a state once and returns its outcome.
+func (th *thread) execute(ctx context.Context, run *stateRun) (outcome, *Failure) {
+	st := run.st
+	switch st.Type {
+	case asl.TypePass:
+		return th.pass(run)
+	case asl.TypeChoice:
+		return th.choice(run)
+	case asl.TypeWait:
+		return th.wait(ctx, run)
+	case asl.TypeSucceed:
+		return th.succeed(run)
+	case asl.TypeFail:
+		return outcome{}, th.failState(run)
+	case asl.TypeTask:
+		return th.task(ctx, run)
+	case asl.TypeParallel:
+		return th.parallel(ctx, run)
+	case asl.TypeMap:
+		return th.mapState(ctx, run)
+	}
+	return outcome{}, failf(asl.ErrorRuntime, "unknown state type "+st.Type)
+}
+
+// contextObject builds the context object ($$, $states.context) of a state run.
+func (th *thread) contextObject(run *stateRun) map[string]any {
+	x := th.x
+	c := map[string]any{
+		"Execution": map[string]any{
+			"Id":           x.ExecutionARN,
+			"Input":        x.input(),
+			"Name":         x.Name,
+			"RoleArn":      "arn:aws:iam::" + th.e.opts.Account + ":role/orchestrator-local",
+			"StartTime":    formatTime(x.StartDate),
+			"RedriveCount": 0.0,
+		},
+		"State": map[string]any{
+			"EnteredTime": formatTime(run.entered),
+			"Name":        run.st.Name,
+			"RetryCount":  float64(run.retryCount),
+		},
+		"StateMachine": map[string]any{
+			"Id":   x.machine.arn,
+			"Name": x.machine.name,
+		},
+	}
+	if run.token != "" {
+		c["Task"] = map[string]any{"Token": run.token}
+	}
+	if th.mapItem != nil {
+		c["Map"] = map[string]any{"Item": th.mapItem}
+	}
+	return c
+}
+
+// formatTime writes a time as AWS writes it in the context object: RFC 3339, UTC, milliseconds.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
