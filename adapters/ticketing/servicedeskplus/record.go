@@ -100,7 +100,9 @@ func (r *request) normalise(baseURL string) (*ticketing.Ticket, error) {
 			if t.Fields == nil {
 				t.Fields = make(map[string]string)
 			}
-			t.Fields[name] = value
+			// Keyed as tenants write the field (udf_fields.udf_sline_301), so a workflow finds
+			// it under the name the tenant's field mapping gives.
+			t.Fields["udf_fields."+name] = value
 		}
 	}
 	return t, nil

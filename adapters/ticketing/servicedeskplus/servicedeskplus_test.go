@@ -51,7 +51,7 @@ func TestContract(t *testing.T) {
 				},
 				WantSeeded: ticketing.Ticket{
 					Subject: "Leaver: Jane Doe", Description: "Last day 31 December.", Status: "On Hold",
-					Requester: "hr@example.com", Fields: map[string]string{"udf_sline_301": "jane.doe@example.com"},
+					Requester: "hr@example.com", Fields: map[string]string{"udf_fields.udf_sline_301": "jane.doe@example.com"},
 				},
 				MissingID:      "123640000000999999",
 				CreatePath:     "/api/v3/requests",
