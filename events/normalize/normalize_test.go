@@ -50,9 +50,9 @@ func TestAlertFixtures(t *testing.T) {
 			FirstSeen: time.Date(2026, 11, 2, 8, 58, 12, 0, time.UTC), LastSeen: time.Date(2026, 11, 2, 9, 12, 40, 0, time.UTC),
 		}}},
 		{"securityhub-two-findings.json", "securityhub", []events.Alert{{
-			ID: "securityhub-" + events.ShortHash("arn:aws:guardduty:eu-west-1:210987654321:detector/0d0d/finding/0000aaaa") + "-20261103115900000",
+			ID:      "securityhub-" + events.ShortHash("arn:aws:guardduty:eu-west-1:210987654321:detector/0d0d/finding/0000aaaa") + "-20261103115900000",
 			CaseKey: "securityhub-" + events.ShortHash("arn:aws:guardduty:eu-west-1:210987654321:detector/0d0d/finding/0000aaaa"),
-			Origin: "securityhub", SourceID: "arn:aws:guardduty:eu-west-1:210987654321:detector/0d0d/finding/0000aaaa",
+			Origin:  "securityhub", SourceID: "arn:aws:guardduty:eu-west-1:210987654321:detector/0d0d/finding/0000aaaa",
 			Type: "arn:aws:guardduty:eu-west-1:210987654321:detector/0d0d", Title: "EC2 instance i-0a1b2c3d4e5f60718 is querying a command and control domain.",
 			Severity: 8, SeverityLabel: "high", Status: "new",
 			Resource:   events.Resource{Type: "AwsEc2Instance", InstanceID: "i-0a1b2c3d4e5f60718", ID: "arn:aws:ec2:eu-west-1:210987654321:instance/i-0a1b2c3d4e5f60718"},
@@ -60,9 +60,9 @@ func TestAlertFixtures(t *testing.T) {
 			Account:    "210987654321", Region: "eu-west-1",
 			FirstSeen: time.Date(2026, 11, 3, 11, 40, 0, 0, time.UTC), LastSeen: time.Date(2026, 11, 3, 11, 58, 0, 0, time.UTC),
 		}, {
-			ID: "securityhub-" + events.ShortHash("arn:aws:securityhub:eu-west-1:210987654321:subscription/aws-foundational-security-best-practices/v/1.0.0/IAM.3/finding/0000bbbb") + "-20261103115930000",
+			ID:      "securityhub-" + events.ShortHash("arn:aws:securityhub:eu-west-1:210987654321:subscription/aws-foundational-security-best-practices/v/1.0.0/IAM.3/finding/0000bbbb") + "-20261103115930000",
 			CaseKey: "securityhub-" + events.ShortHash("arn:aws:securityhub:eu-west-1:210987654321:subscription/aws-foundational-security-best-practices/v/1.0.0/IAM.3/finding/0000bbbb"),
-			Origin: "securityhub", SourceID: "arn:aws:securityhub:eu-west-1:210987654321:subscription/aws-foundational-security-best-practices/v/1.0.0/IAM.3/finding/0000bbbb",
+			Origin:  "securityhub", SourceID: "arn:aws:securityhub:eu-west-1:210987654321:subscription/aws-foundational-security-best-practices/v/1.0.0/IAM.3/finding/0000bbbb",
 			Type: "IAM.3", Title: "IAM.3 IAM users' access keys should be rotated every 90 days or less",
 			Severity: 4, SeverityLabel: "medium", Status: "closed",
 			Resource: events.Resource{Type: "AwsIamUser", User: "jan.peeters", ID: "arn:aws:iam::210987654321:user/jan.peeters"},
