@@ -159,16 +159,22 @@ type StateError struct {
 // failure path passes to ReportFailure because any part of it may be missing.
 type State struct {
 	// TicketID and DryRun are the execution input.
-	TicketID     string          `json:"ticketId"`
-	DryRun       bool            `json:"dryRun"`
-	Subject      *ResolveOutput  `json:"subject,omitempty"`
-	Plan         *Plan           `json:"plan,omitempty"`
-	Approval     json.RawMessage `json:"approval,omitempty"`
+	TicketID string          `json:"ticketId"`
+	DryRun   bool            `json:"dryRun"`
+	Subject  *ResolveOutput  `json:"subject,omitempty"`
+	Plan     *Plan           `json:"plan,omitempty"`
+	Approval json.RawMessage `json:"approval,omitempty"`
+	// Escalation is the first approval level's States.Timeout, kept when the second level
+	// is asked.
+	Escalation   *StateError     `json:"escalation,omitempty"`
 	Rejection    *StateError     `json:"rejection,omitempty"`
 	Changes      json.RawMessage `json:"changes,omitempty"`
 	Verification *Verification   `json:"verification,omitempty"`
 	Evidence     *EvidenceOutput `json:"evidence,omitempty"`
 	Error        *StateError     `json:"error,omitempty"`
+	// Report and ReportError are written after ReportFailure and never read by a step.
+	Report      *ReportOutput `json:"report,omitempty"`
+	ReportError *StateError   `json:"reportError,omitempty"`
 }
 
 // itemsOf returns the items of the given kinds.
