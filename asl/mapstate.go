@@ -72,9 +72,7 @@ func (p *parser) mapState(where string, st *State, obj map[string]any) {
 		}
 	}
 	if st.ProcessorMode != "DISTRIBUTED" {
-		for _, f := range []string{"ItemReader", "ItemBatcher", "ResultWriter", "Label",
-			"ToleratedFailureCount", "ToleratedFailurePercentage", "ToleratedFailureCountPath",
-			"ToleratedFailurePercentagePath"} {
+		for _, f := range []string{"ItemReader", "ItemBatcher", "ResultWriter", "Label"} {
 			if _, ok := obj[f]; ok {
 				p.addf(where, "%s is only allowed when ItemProcessor.ProcessorConfig.Mode is DISTRIBUTED", f)
 			}

@@ -26,6 +26,7 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	if limit < 0 || limit != math.Trunc(limit) {
 		return outcome{}, th.mapRuntime(st, states, fmt.Sprintf("The MaxConcurrency of state '%s' is %v, not a non-negative integer.", st.Name, limit))
 	}
+	th.record("MapStateStarted", map[string]any{"length": len(items)})
 	toleratedCount, fail := th.mapNumber(st, "ToleratedFailureCount", st.ToleratedFailureCount, st.ToleratedFailureCountPath, input, states, ctxObj)
 	if fail != nil {
 		return outcome{}, fail
@@ -46,7 +47,6 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	}
 
 	distributed := st.ProcessorMode == "DISTRIBUTED"
-	th.record("MapStateStarted", map[string]any{"length": len(items)})
 	if distributed {
 		th.record("MapRunStarted", map[string]any{"mapRunArn": th.x.ExecutionARN + "/" + st.Name})
 	}
@@ -152,7 +152,7 @@ func (th *thread) mapItems(st *asl.State, input any, states, ctxObj map[string]a
 	items, ok := v.([]any)
 	if !ok {
 		if states != nil {
-			return nil, failf(asl.ErrorQueryEvaluationError, fmt.Sprintf("The Items of state '%s' evaluated to %s, not a JSON array.", st.Name, jsonString(v)))
+			return nil, failf(asl.ErrorQueryEvaluationError, "Map state input must be an array but was: "+jsonTypeName(v))
 		}
 		return nil, failf(asl.ErrorRuntime, fmt.Sprintf("Invalid path '%s': The value at the path is %s, not a JSON array.", itemsPathText(st), jsonString(v)))
 	}
@@ -251,4 +251,21 @@ func (th *thread) batch(st *asl.State, items []any, input any, ctxObj map[string
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// jsonTypeName names the JSON type of v as AWS's messages do.
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case string:
+		return "string"
+	case map[string]any:
+		return "object"
+	}
+	return "array"
 }

@@ -225,12 +225,15 @@ func (th *thread) contextObject(run *stateRun) map[string]any {
 		"State": map[string]any{
 			"EnteredTime": formatTime(run.entered),
 			"Name":        run.st.Name,
-			"RetryCount":  float64(run.retryCount),
 		},
 		"StateMachine": map[string]any{
 			"Id":   x.machine.arn,
 			"Name": x.machine.name,
 		},
+	}
+	if st := run.st.Type; st == asl.TypeTask || st == asl.TypeParallel || st == asl.TypeMap {
+		// Only the states that can retry have State.RetryCount, as the AWS recordings show.
+		c["State"].(map[string]any)["RetryCount"] = float64(run.retryCount)
 	}
 	if run.token != "" {
 		c["Task"] = map[string]any{"Token": run.token}

@@ -175,10 +175,26 @@ func (e *Engine) handler(name string) (Handler, *Failure) {
 	return h, nil
 }
 
+// ErrorPayload is implemented by handler errors that carry the error document a Lambda
+// runtime would send, such as {"errorMessage", "errorType", "stackTrace"} from an emulated
+// Python function. The engine then takes the error name from its errorType and the cause
+// from the document instead of from the Go type and message.
+type ErrorPayload interface {
+	error
+	ErrorPayload() json.RawMessage
+}
+
+// invocation is the result of one handler call: the decoded result and its size in bytes.
+type invocation struct {
+	result any
+	size   int
+}
+
 // call runs a handler on a worker with an optional timeout and returns its decoded result.
-func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time.Duration) (any, *Failure) {
+// A payload of type json.RawMessage is passed unchanged.
+func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time.Duration) (invocation, *Failure) {
 	if err := th.e.workers.acquire(ctx); err != nil {
-		return nil, failf("States.Aborted", "the execution was stopped")
+		return invocation{}, failf("States.Aborted", "the execution was stopped")
 	}
 	defer th.e.workers.release()
 	if timeout > 0 {
@@ -186,27 +202,40 @@ func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time
 		ctx, cancel = th.e.withTimeout(ctx, timeout)
 		defer cancel()
 	}
-	raw, err := json.Marshal(payload)
-	if err != nil {
-		return nil, failf(asl.ErrorRuntime, "encoding the task payload: "+err.Error())
+	raw, ok := payload.(json.RawMessage)
+	if !ok {
+		raw = json.RawMessage(jsonString(payload))
 	}
 	out, err := h(ctx, raw)
 	if err != nil {
 		if ctx.Err() != nil && timeout > 0 {
-			return nil, failf(asl.ErrorTimeout, "Task timed out.")
+			return invocation{}, failf(asl.ErrorTimeout, "Task timed out.")
 		}
-		name := errorTypeName(err)
-		cause := jsonString(map[string]any{"errorMessage": err.Error(), "errorType": name})
-		return nil, failf(name, cause)
+		return invocation{}, handlerFailure(err)
 	}
 	if len(out) == 0 {
-		return nil, nil
+		return invocation{}, nil
 	}
 	var v any
 	if err := json.Unmarshal(out, &v); err != nil {
-		return nil, failf("Lambda.InvalidResponse", fmt.Sprintf("the handler returned invalid JSON: %v", err))
+		return invocation{}, failf("Lambda.InvalidResponse", fmt.Sprintf("the handler returned invalid JSON: %v", err))
 	}
-	return v, nil
+	return invocation{result: v, size: len(out)}, nil
+}
+
+// handlerFailure names a handler error the way the Lambda runtime reports it.
+func handlerFailure(err error) *Failure {
+	var doc struct {
+		ErrorType string `json:"errorType"`
+	}
+	if p, ok := err.(ErrorPayload); ok {
+		raw := p.ErrorPayload()
+		if json.Unmarshal(raw, &doc) == nil && doc.ErrorType != "" {
+			return &Failure{Name: doc.ErrorType, Cause: string(raw)}
+		}
+	}
+	name := errorTypeName(err)
+	return &Failure{Name: name, Cause: jsonString(map[string]any{"errorMessage": err.Error(), "errorType": name})}
 }
 
 // invokeLambdaARN runs a Task whose Resource is a Lambda function ARN.
@@ -222,8 +251,9 @@ func (th *thread) invokeLambdaARN(ctx context.Context, run *stateRun, name strin
 		return nil, fail
 	}
 	th.record("LambdaFunctionStarted", nil)
-	result, fail := th.call(ctx, h, payload, timeout)
-	if fail == nil && len(jsonString(result)) > maxPayloadBytes {
+	inv, fail := th.call(ctx, h, payload, timeout)
+	result := inv.result
+	if fail == nil && inv.size > maxPayloadBytes {
 		fail = failf(asl.ErrorDataLimitExceeded, fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", run.st.Resource))
 	}
 	switch {
@@ -264,18 +294,21 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 		fail := failf(asl.ErrorRuntime, "The lambda:invoke task needs Parameters.FunctionName: the name or ARN of the function to run.")
 		return nil, fail
 	}
+	th.taskEvent("TaskStarted", res, nil)
 	h, fail := th.e.handler(name)
 	if fail != nil {
+		fail.Cause = fmt.Sprintf("Function not found: arn:aws:lambda:%s:%s:function:%s:$LATEST (Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: %s; Proxy: null)",
+			th.e.opts.Region, th.e.opts.Account, functionName(name), newUUID())
 		th.taskEvent("TaskFailed", res, map[string]any{"error": fail.Name, "cause": fail.Cause})
 		return nil, fail
 	}
-	th.taskEvent("TaskStarted", res, nil)
-	payload := m["Payload"]
+	payload := invokePayload(m["Payload"])
 
 	if kind.pattern == "waitForTaskToken" {
 		tok := th.e.registerToken(run.token, th.x)
 		defer th.e.dropToken(run.token)
 		if _, fail := th.call(ctx, h, payload, 0); fail != nil {
+			fail = compactCause(fail)
 			th.taskEvent("TaskFailed", res, map[string]any{"error": fail.Name, "cause": fail.Cause})
 			return nil, fail
 		}
@@ -285,11 +318,12 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 		return result, fail
 	}
 
-	result, fail := th.call(ctx, h, payload, timeout)
-	if fail == nil && len(jsonString(result)) > maxPayloadBytes {
+	inv, fail := th.call(ctx, h, payload, timeout)
+	if fail == nil && inv.size > maxPayloadBytes {
 		fail = failf(asl.ErrorDataLimitExceeded, "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.")
 	}
 	if fail != nil {
+		fail = compactCause(fail)
 		if fail.Name == asl.ErrorTimeout {
 			th.taskEvent("TaskTimedOut", res, map[string]any{"error": fail.Name, "cause": fail.Cause})
 		} else {
@@ -297,7 +331,14 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 		}
 		return nil, fail
 	}
-	wrapped := lambdaInvokeOutput(result, th.e.clock.Now())
+	wrapped := lambdaInvokeOutput(inv, th.e.clock.Now())
+	if m["LogType"] == "Tail" {
+		// NOTE: no logs are captured; the tail is an empty base64 text.
+		wrapped["LogResult"] = ""
+		meta := wrapped["SdkHttpMetadata"].(map[string]any)
+		meta["AllHttpHeaders"].(map[string]any)["X-Amz-Log-Result"] = []any{""}
+		meta["HttpHeaders"].(map[string]any)["X-Amz-Log-Result"] = ""
+	}
 	th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonString(wrapped), "outputDetails": map[string]any{"truncated": false}})
 	return wrapped, nil
 }
@@ -317,11 +358,12 @@ func (th *thread) tokenOutcome(res string, result any, fail *Failure) {
 // lambdaInvokeOutput wraps a function result the way the lambda:invoke integration returns it.
 // NOTE: the HTTP metadata imitates AWS's: the request and trace ids are random, and no
 // HTTP request takes place.
-func lambdaInvokeOutput(result any, now time.Time) map[string]any {
+func lambdaInvokeOutput(inv invocation, now time.Time) map[string]any {
+	result := inv.result
 	requestID := newUUID()
 	traceID := "Root=1-" + newID()[:8] + "-" + newID()[:24]
 	date := now.UTC().Format(http.TimeFormat)
-	length := fmt.Sprint(len(jsonString(result)))
+	length := fmt.Sprint(inv.size)
 	return map[string]any{
 		"ExecutedVersion": "$LATEST",
 		"Payload":         result,
@@ -351,4 +393,30 @@ func lambdaInvokeOutput(result any, now time.Time) map[string]any {
 		"SdkResponseMetadata": map[string]any{"RequestId": requestID},
 		"StatusCode":          200.0,
 	}
+}
+
+// invokePayload returns the event lambda:invoke sends for its Payload parameter: a string is
+// sent as its raw bytes, and no payload (absent or null) as {}.
+func invokePayload(p any) json.RawMessage {
+	switch v := p.(type) {
+	case nil:
+		return json.RawMessage("{}")
+	case string:
+		return json.RawMessage(v)
+	default:
+		return json.RawMessage(jsonString(v))
+	}
+}
+
+// compactCause rewrites a JSON cause without spaces, as the lambda:invoke integration reports
+// the function's error document.
+func compactCause(f *Failure) *Failure {
+	var v any
+	if json.Unmarshal([]byte(f.Cause), &v) != nil {
+		return f
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return f
+	}
+	return &Failure{Name: f.Name, Cause: jsonString(v)}
 }

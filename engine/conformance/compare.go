@@ -7,9 +7,13 @@ import (
 	"strings"
 )
 
-// timePlaceholders are the literal strings the recordings put where a time was.
+// timePlaceholders are the literal strings the recordings put where a time was, and the
+// names the recording tests gave to other values that vary: the role ARN, random numbers,
+// UUIDs and generated function names.
 var timePlaceholders = map[string]bool{
 	"date": true, "timestamp": true, "datetime": true, "start-time": true, "entered-time": true,
+	"snf_role_arn": true, "RandomNumberGenerated": true, "generated-uuid": true,
+	"lambda_function_name": true,
 }
 
 var placeholderPart = regexp.MustCompile(`<[^<>]+>`)
