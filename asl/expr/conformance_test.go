@@ -54,7 +54,7 @@ func loadConformanceCases(t *testing.T) []conformanceCase {
 	return cases
 }
 
-// singleState returns the start state of a case whose start state ends the execution.
+// startState returns the name and definition of a case's first state.
 func (c conformanceCase) startState() (name string, state map[string]any) {
 	name, _ = c.Definition["StartAt"].(string)
 	states, _ := c.Definition["States"].(map[string]any)

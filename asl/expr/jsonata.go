@@ -52,8 +52,10 @@ func compileJSONata(text string) (*jsonataExpr, error) {
 	return expr, err
 }
 
-// compileJSONataSafely turns a panic of the library's parser into an error, so that no
-// definition can crash the process.
+// compileJSONataSafely parses with the library's JSONata 1.x grammar and turns a panic of
+// the parser into an error, so that no definition can crash the process.
+// NOTE: JSONata 2.x syntax that AWS accepts, such as the ?? and ?: operators, fails to parse
+// here, and the $assert function is missing.
 func compileJSONataSafely(text string) (compiled *jsonata.Expr, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -119,11 +121,7 @@ func EvalJSONataTemplate(v any, s JSONataScope) (any, error) {
 // EvalJSONataField is EvalJSONataTemplate for the value of the state field named field, such
 // as "Output" or "Assign". Causes then name the field as AWS does, for example 'Output/result'.
 func EvalJSONataField(field string, v any, s JSONataScope) (any, error) {
-	bindings, err := jsonataBindings(s)
-	if err != nil {
-		return nil, err
-	}
-	return evalJSONataValue(v, field, bindings)
+	return evalJSONataValue(v, field, jsonataBindings(s))
 }
 
 func evalJSONataValue(v any, field string, bindings map[string]any) (any, error) {
@@ -158,9 +156,9 @@ func evalJSONataValue(v any, field string, bindings map[string]any) (any, error)
 	return v, nil
 }
 
-// jsonataBindings returns the variables an expression sees: $states and the workflow
+// jsonataBindings returns the variables an expression can read: $states and the workflow
 // variables.
-func jsonataBindings(s JSONataScope) (map[string]any, error) {
+func jsonataBindings(s JSONataScope) map[string]any {
 	bindings := make(map[string]any, len(s.Vars)+1)
 	for name, value := range s.Vars {
 		bindings[name] = value
@@ -170,7 +168,7 @@ func jsonataBindings(s JSONataScope) (map[string]any, error) {
 		states[k] = value
 	}
 	bindings["states"] = states
-	return bindings, nil
+	return bindings
 }
 
 func queryError(text, field, detail string) error {

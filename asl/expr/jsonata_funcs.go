@@ -54,4 +54,3 @@ func jsonataRandom(seed jtypes.OptionalFloat64) float64 {
 	}
 	return float64(randomUint64()>>11) / (1 << 53)
 }
-

@@ -46,7 +46,11 @@ func (cp *compiledPath) query(s Scope) (any, error) {
 		return nil, err
 	}
 	if !cp.definite {
-		return cp.walkAll(start), nil
+		all, err := cp.walkAll(start)
+		if err != nil {
+			return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("Invalid path '%s' : %v", cp.text, err)}
+		}
+		return all, nil
 	}
 	v, err := cp.walkDefinite(start)
 	if err != nil {

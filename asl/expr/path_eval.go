@@ -64,43 +64,68 @@ func lengthOf(v any) (int, bool) {
 	return 0, false
 }
 
+// maxPathMatches bounds the values an indefinite path may select at any step. Repeated
+// recursive descent ($..*..*..*) multiplies the matches with every step, and without a bound
+// a short path could exhaust memory.
+const maxPathMatches = 100000
+
+// errTooManyMatches is returned by walkAll when a step selects more than maxPathMatches.
+var errTooManyMatches = fmt.Errorf("the path selects more than %d values", maxPathMatches)
+
 // walkAll follows an indefinite path from start and returns every selected value, skipping
 // branches that do not resolve.
-func (cp *compiledPath) walkAll(start any) []any {
+func (cp *compiledPath) walkAll(start any) ([]any, error) {
 	cur := []any{start}
 	for i := 0; i < len(cp.segments); i++ {
 		seg := cp.segments[i]
 		if seg.kind == segRecursive {
 			i++
-			cur = applySegment(cp.segments[i], descendants(cur), start)
-			continue
+			all, err := descendants(cur)
+			if err != nil {
+				return nil, err
+			}
+			cur = applySegment(cp.segments[i], all, start)
+		} else {
+			cur = applySegment(seg, cur, start)
 		}
-		cur = applySegment(seg, cur, start)
+		if len(cur) > maxPathMatches {
+			return nil, errTooManyMatches
+		}
 	}
-	return cur
+	return cur, nil
 }
 
 // descendants returns each value and, depth first, every value nested in it.
-func descendants(values []any) []any {
+func descendants(values []any) ([]any, error) {
 	var out []any
-	var visit func(v any)
-	visit = func(v any) {
+	var visit func(v any) bool
+	visit = func(v any) bool {
 		out = append(out, v)
+		if len(out) > maxPathMatches {
+			return false
+		}
 		switch x := v.(type) {
 		case []any:
 			for _, item := range x {
-				visit(item)
+				if !visit(item) {
+					return false
+				}
 			}
 		case map[string]any:
 			for _, k := range sortedKeys(x) {
-				visit(x[k])
+				if !visit(x[k]) {
+					return false
+				}
 			}
 		}
+		return true
 	}
 	for _, v := range values {
-		visit(v)
+		if !visit(v) {
+			return nil, errTooManyMatches
+		}
 	}
-	return out
+	return out, nil
 }
 
 // NOTE: encoding/json does not keep the order of object keys, so wildcards and recursive

@@ -120,7 +120,8 @@ func (o filterOperand) value(item, root any) (any, bool) {
 		v, err := o.path.walkDefinite(start)
 		return v, err == nil
 	}
-	return o.path.walkAll(start), true
+	all, err := o.path.walkAll(start)
+	return all, err == nil
 }
 
 type filterParser struct {

@@ -235,3 +235,15 @@ func TestSetResultPathErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestQueryTooManyMatches(t *testing.T) {
+	// Each step of repeated recursive descent selects every chain of nested values, which for
+	// 40 nested arrays and 20 steps is about C(40, 20), far above the bound.
+	scope := Scope{Input: decode(t, strings.Repeat("[", 40)+strings.Repeat("]", 40))}
+	path := "$" + strings.Repeat("..*", 20)
+	_, err := Query(path, scope)
+	var e *Error
+	if !errors.As(err, &e) || e.Name != ErrRuntime || !strings.Contains(e.Cause, "selects more than 100000 values") {
+		t.Fatalf("Query(%s) error = %v, want States.Runtime for too many values", path, err)
+	}
+}
