@@ -8,12 +8,12 @@ import (
 	"testing"
 
 	"github.com/secamo/orchestrator/adapters/ticketing"
-	"github.com/secamo/orchestrator/secrets"
 	sandbox "github.com/secamo/orchestrator/sandbox/ticketing"
 	fdemu "github.com/secamo/orchestrator/sandbox/ticketing/freshdesk"
 	jiraemu "github.com/secamo/orchestrator/sandbox/ticketing/jira"
 	sdpemu "github.com/secamo/orchestrator/sandbox/ticketing/servicedeskplus"
 	snowemu "github.com/secamo/orchestrator/sandbox/ticketing/servicenow"
+	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
 )
 
