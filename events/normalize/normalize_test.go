@@ -195,13 +195,13 @@ func TestTicketFixtures(t *testing.T) {
 		{"servicenow-small-body.json", "servicenow", events.TicketEvent{
 			ID: "servicenow-9d385017c611228701d22104cc95c371-offboarding", CaseKey: "servicenow-9d385017c611228701d22104cc95c371",
 			System: "servicenow", TicketID: "9d385017c611228701d22104cc95c371", Action: "created", Kind: "offboarding",
-			URL:        "https://acme-it.atlassian.net/nav_to.do?uri=sc_req_item.do%3Fsys_id%3D9d385017c611228701d22104cc95c371",
+			URL:        "https://helpdesk.acme.example/nav_to.do?uri=sc_req_item.do%3Fsys_id%3D9d385017c611228701d22104cc95c371",
 			NeedsFetch: true,
 		}},
 		{"servicenow-ritm-record.json", "servicenow", events.TicketEvent{
 			ID: "servicenow-1c741bd70b2322007518478d83673af3-offboarding", CaseKey: "servicenow-1c741bd70b2322007518478d83673af3",
 			System: "servicenow", TicketID: "1c741bd70b2322007518478d83673af3", TicketKey: "RITM0010042", Action: "updated", Kind: "offboarding",
-			URL:  "https://acme-it.atlassian.net/nav_to.do?uri=sc_req_item.do%3Fsys_id%3D1c741bd70b2322007518478d83673af3",
+			URL:  "https://helpdesk.acme.example/nav_to.do?uri=sc_req_item.do%3Fsys_id%3D1c741bd70b2322007518478d83673af3",
 			User: "marie.claes@example.com", EffectiveDate: "2026-12-15", Requester: "6816f79cc0a8016401c5a33be04be441",
 			Subject: "Offboarding: Marie Claes", Text: "Please remove all access on her last day.", Status: "1",
 		}},
@@ -215,7 +215,7 @@ func TestTicketFixtures(t *testing.T) {
 		{"sdp-offboarding.json", "servicedeskplus", events.TicketEvent{
 			ID: "servicedeskplus-123640000000512001-offboarding", CaseKey: "servicedeskplus-123640000000512001",
 			System: "servicedeskplus", TicketID: "123640000000512001", TicketKey: "2231", Action: "created", Kind: "offboarding",
-			URL:  "https://acme-it.atlassian.net/app/itdesk/ui/requests/123640000000512001/details",
+			URL:  "https://helpdesk.acme.example/app/itdesk/ui/requests/123640000000512001/details",
 			User: "tom.wouters@example.com", EffectiveDate: "2026-11-28", Requester: "hr@example.com",
 			Subject: "Offboarding Tom Wouters", Text: "Tom leaves on Friday.", Status: "Open",
 		}},

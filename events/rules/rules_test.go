@@ -195,3 +195,21 @@ func TestRouteSharedSamples(t *testing.T) {
 		{"servicedeskplus/sdp-v3-request-created.json", "servicedeskplus", []string{"user-offboarding"}},
 	}, offboardAll, nil)
 }
+
+func TestEvaluate(t *testing.T) {
+	_, cfg := tenantOptions(t)
+	raw, err := os.ReadFile("../testdata/sdp-offboarding.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	decisions, err := Evaluate(cfg, "", raw, time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(decisions) != 1 || !reflect.DeepEqual(decisions[0].Workflows, []string{"user-offboarding"}) {
+		t.Errorf("Evaluate = %+v, want one decision starting user-offboarding", decisions)
+	}
+	if _, err := Evaluate(cfg, "", []byte(`{"hello":"world"}`), time.Time{}); err == nil {
+		t.Error("Evaluate accepted an unrecognised payload")
+	}
+}
