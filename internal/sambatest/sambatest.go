@@ -212,7 +212,7 @@ func (dc *DC) start() error {
 // waitReady polls LDAPS until the TLS handshake succeeds with the test CA, which also proves
 // that the server on port 636 is this domain controller and not another one.
 func (dc *DC) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	tlsConfig, err := dc.TLSConfig()
 	if err != nil {

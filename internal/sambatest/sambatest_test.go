@@ -13,7 +13,7 @@ func TestStartServesLDAPS(t *testing.T) {
 	if reason := Available(); reason != "" {
 		testenv.SkipOrFail(t, "Samba AD test: %s", reason)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	start := time.Now()
 	dc, err := Start(ctx)

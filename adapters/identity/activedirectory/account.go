@@ -11,15 +11,13 @@ import (
 	"github.com/secamo/orchestrator/adapters/identity"
 )
 
-// userAccountControl flags (MS-ADTS 2.2.16).
-const (
-	uacAccountDisable = 0x2
-)
+// uacAccountDisable is the ACCOUNTDISABLE flag of userAccountControl.
+const uacAccountDisable = 0x2
 
 // Account is an Active Directory user account as read from the directory.
 type Account struct {
 	DN string `json:"dn"`
-	// GUID is the objectGUID in string form; it identifies the account across moves and
+	// GUID is the objectGUID in string form. It identifies the account across moves and
 	// renames, and the other Client methods take it.
 	GUID              string `json:"guid"`
 	UserPrincipalName string `json:"userPrincipalName"`
@@ -27,7 +25,7 @@ type Account struct {
 	DisplayName       string `json:"displayName"`
 	Mail              string `json:"mail,omitempty"`
 	Description       string `json:"description,omitempty"`
-	// UserAccountControl is the userAccountControl bit field; bit 0x2 is ACCOUNTDISABLE.
+	// UserAccountControl is the userAccountControl bit field, in which 0x2 is ACCOUNTDISABLE.
 	UserAccountControl uint32 `json:"userAccountControl"`
 	// MemberOf lists the DNs of the groups the account is a direct member of, without the
 	// primary group.
@@ -59,8 +57,8 @@ var accountAttributes = []string{
 	"description", "userAccountControl", "memberOf", "primaryGroupID",
 }
 
-// maxNameLength bounds a user name; sAMAccountName has at most 20 characters and a UPN is
-// far shorter than this in practice.
+// maxNameLength bounds a user name far above real ones. A sAMAccountName has at most 20
+// characters.
 const maxNameLength = 1024
 
 // FindUser returns the account whose userPrincipalName or sAMAccountName is name. It returns

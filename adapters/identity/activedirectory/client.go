@@ -22,7 +22,7 @@ import (
 // earlier deadline.
 const DefaultTimeout = 30 * time.Second
 
-// Clock returns the current time; tests pass a fixed clock.
+// Clock returns the current time. Tests pass a fixed clock.
 type Clock interface {
 	Now() time.Time
 }
@@ -45,16 +45,16 @@ type Config struct {
 	// lie under BaseDN, so that the moved account can still be found.
 	DisabledOU string
 	// CAFile is a PEM file with the CA certificates that signed the domain controller's
-	// certificate; empty means the system's roots.
+	// certificate. Empty means the system's roots.
 	CAFile string
-	// ServerName is the name checked against the server's certificate; empty means the URL's
+	// ServerName is the name checked against the server's certificate. Empty means the URL's
 	// host.
 	ServerName string
-	// Timeout limits one call; zero means DefaultTimeout.
+	// Timeout limits one call. Zero means DefaultTimeout.
 	Timeout time.Duration
-	// Clock dates the description stamp; nil means the system clock.
+	// Clock dates the description stamp. Nil means the system clock.
 	Clock Clock
-	// Logger receives one line per change; nil means slog.Default().
+	// Logger receives one line per change. Nil means slog.Default().
 	Logger *slog.Logger
 }
 
@@ -83,7 +83,7 @@ type Client struct {
 	log        *slog.Logger
 }
 
-// New checks cfg and loads the CA file; it does not connect. The resolver turns the bind
+// New checks cfg and loads the CA file without connecting. The resolver turns the bind
 // password reference into the password at each call.
 func New(cfg Config, resolver secrets.Resolver) (*Client, error) {
 	u, err := url.Parse(cfg.URL)
@@ -204,7 +204,7 @@ func (c *Client) connect(ctx context.Context) (*session, error) {
 				return nil, classify(ctx, "starting TLS with "+c.url.Redacted(), err)
 			}
 			// go-ldap reports a failed handshake as text only, so a certificate problem
-			// cannot be told apart from a network error here; neither is classified as
+			// cannot be distinguished from a network error here. Neither is classified as
 			// retryable.
 			return nil, fmt.Errorf("starting TLS with %s: %w: check that the server offers StartTLS, caFile and the server name", c.url.Redacted(), err)
 		}

@@ -11,7 +11,7 @@
 //     group (primaryGroupID) is not in memberOf and cannot be removed this way, so it is
 //     reported as skipped.
 //   - StampDescription prepends "Disabled by offboarding TICKET on DATE" to the description.
-//   - ResetPassword sets a random password that nobody learns.
+//   - ResetPassword sets a random password that is neither returned nor logged.
 //   - Verify reads the account back and reports each of the above.
 //
 // Every change is idempotent: run twice, it reports what it found ("alreadyDisabled") instead

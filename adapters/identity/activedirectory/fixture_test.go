@@ -68,7 +68,7 @@ func domain(t *testing.T) *sambatest.DC {
 		testenv.SkipOrFail(t, "Samba AD integration test: %s", reason)
 	}
 	dcOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		start := time.Now()
 		testDC, dcError = sambatest.Start(ctx)
@@ -180,8 +180,8 @@ type testUser struct {
 }
 
 // createUser adds a user in u.parent (staffOU by default) with description "Sales" and the
-// given group memberships, and returns its DN. The account is enabled unless u.uac says
-// otherwise.
+// given group memberships, and returns its DN. The account is enabled unless u.uac sets other
+// flags.
 func createUser(t *testing.T, dc *sambatest.DC, u testUser) string {
 	t.Helper()
 	conn, err := dc.Admin()
@@ -244,7 +244,7 @@ func newClient(t *testing.T, cfg Config) *Client {
 	return c
 }
 
-// readEntry returns attributes of dn as the Administrator sees them.
+// readEntry reads attributes of dn as the Administrator.
 func readEntry(t *testing.T, dc *sambatest.DC, dn string, attrs ...string) *ldap.Entry {
 	t.Helper()
 	conn, err := dc.Admin()

@@ -51,8 +51,9 @@ func (c *Client) removeMember(ctx context.Context, s *session, group, memberDN s
 		item.Status = identity.StatusRemoved
 		c.log.InfoContext(ctx, "removed AD group membership", "group", group, "dn", memberDN)
 		return item
-	// AD answers unwillingToPerform, and other servers noSuchAttribute, when the member is not
-	// in the group; noSuchObject means the group is gone.
+	// Depending on the server, removing a member that is not in the group fails with
+	// noSuchAttribute or unwillingToPerform, and noSuchObject means the group is gone.
+	// isMember distinguishes these cases from a real failure.
 	case ldap.IsErrorAnyOf(err, ldap.LDAPResultNoSuchAttribute, ldap.LDAPResultUnwillingToPerform, ldap.LDAPResultNoSuchObject) &&
 		!c.isMember(ctx, s, group, memberDN):
 		item.Status = identity.StatusAlreadyAbsent
@@ -67,8 +68,8 @@ func (c *Client) removeMember(ctx context.Context, s *session, group, memberDN s
 	return item
 }
 
-// isMember reports whether group still lists memberDN; it returns true when that cannot be
-// read, so that the original error is reported.
+// isMember reports whether group still lists memberDN. It returns true when the group cannot
+// be read, so that the original error is reported.
 func (c *Client) isMember(ctx context.Context, s *session, group, memberDN string) bool {
 	req := ldap.NewSearchRequest(group, ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
 		"(member="+ldap.EscapeFilter(memberDN)+")", []string{"1.1"}, nil)
@@ -85,7 +86,7 @@ func (c *Client) primaryGroupResult(ctx context.Context, s *session, a *Account)
 	item := identity.ItemResult{
 		ID:     fmt.Sprintf("primaryGroupID=%d", a.PrimaryGroupID),
 		Status: identity.StatusSkipped,
-		Error:  "primary group: membership comes from the account's primaryGroupID and cannot be removed from the group's member list; the account stays a member while it is disabled",
+		Error:  "primary group: membership comes from the account's primaryGroupID, not from the group's member list, so it cannot be removed here and the disabled account stays a member",
 	}
 	sid, err := replaceRID(a.sid, a.PrimaryGroupID)
 	if err != nil {

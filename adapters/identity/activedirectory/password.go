@@ -13,8 +13,8 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-// passwordLength is the length of the random passwords; AD accepts up to 256 characters and
-// a minimum length policy above 40 is rare.
+// passwordLength is the length of the random passwords. A password policy with a longer
+// minimum length rejects them, and ResetPassword then says so.
 const passwordLength = 40
 
 // The password alphabet has the four character classes that AD's complexity rule counts.
@@ -26,7 +26,9 @@ const (
 )
 
 // ResetPassword sets the account's password to a random one that is neither returned nor
-// logged, so that sessions that rely on the old password stop working. AD accepts a password
+// logged, so that the old password stops working. Windows still accepts the old password for
+// NTLM network logons for up to an hour (OldPasswordAllowedPeriod), and Kerberos tickets
+// already issued stay valid until they expire. AD accepts a password
 // only over an encrypted connection, and every connection of this client is encrypted.
 func (c *Client) ResetPassword(ctx context.Context, guid string) error {
 	ctx, cancel := c.callContext(ctx)

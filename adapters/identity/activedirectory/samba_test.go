@@ -20,8 +20,8 @@ func TestFindUser(t *testing.T) {
 	specialDN := createUser(t, dc, testUser{sam: "find(x)"})
 	c := newClient(t, serviceConfig(dc))
 
-	// The UPN of find(x) contains the filter's special characters except * and \, which
-	// sAMAccountName does not allow; the wildcard cases check that * matches only itself.
+	// The name find(x) contains the filter's special characters ( and ). sAMAccountName does
+	// not allow * and \, so the not-found cases check that those match only themselves.
 	tests := []struct {
 		name   string
 		user   string
