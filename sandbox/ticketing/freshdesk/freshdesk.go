@@ -299,3 +299,8 @@ func stripHTML(s string) string {
 	})
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
 }
+
+// SeedDemo stores the demo tickets (see ticketing.DemoRecords) with status Open.
+func (s *Server) SeedDemo(fields map[string]string) []ticketing.Record {
+	return s.Store.Seed(ticketing.DemoRecords("Open", fields)...)
+}

@@ -134,3 +134,8 @@ func (s *Server) statusCategory(status string) string {
 	}
 	return "indeterminate"
 }
+
+// SeedDemo stores the demo tickets (see ticketing.DemoRecords) with status Waiting for support.
+func (s *Server) SeedDemo(fields map[string]string) []ticketing.Record {
+	return s.Store.Seed(ticketing.DemoRecords("Waiting for support", fields)...)
+}

@@ -288,3 +288,8 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		"name": header.Filename, "size": fmt.Sprint(len(content)), "content_type": header.Header.Get("Content-Type"),
 	}}, "response_status": []any{success()}})
 }
+
+// SeedDemo stores the demo requests (see ticketing.DemoRecords) with status Open.
+func (s *Server) SeedDemo(fields map[string]string) []ticketing.Record {
+	return s.Store.Seed(ticketing.DemoRecords("Open", fields)...)
+}

@@ -294,3 +294,15 @@ func parseQuery(q string) (map[string]string, error) {
 	}
 	return terms, nil
 }
+
+// SeedDemo adds the demo requesters as users and stores the demo tickets (see
+// ticketing.DemoRecords) in the table's initial state.
+func (s *Server) SeedDemo(fields map[string]string) []ticketing.Record {
+	records := ticketing.DemoRecords(s.initialState(), fields)
+	for _, r := range records {
+		if s.userID(r.Requester) == "" {
+			s.AddUser(r.Requester)
+		}
+	}
+	return s.Store.Seed(records...)
+}
