@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
+	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/tenants"
+)
+
+// stepsBuilder builds the offboarding steps' dependencies for a tenant.
+type stepsBuilder func(ctx context.Context, tenant *tenants.Config, getenv func(string) string, logger *slog.Logger) (*offboarding.Steps, error)
+
+// setup reads the environment, loads the tenant, builds the steps once and returns the
+// handler of the step named by STEP.
+func setup(ctx context.Context, getenv func(string) string, build stepsBuilder, logger *slog.Logger) (lambdas.Handler, error) {
+	step := strings.TrimSpace(getenv("STEP"))
+	if step == "" {
+		return nil, errors.New("missing environment variable STEP: set it to the step's name, such as DisableEntraUser")
+	}
+	tenant, err := loadTenant(getenv)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := build(ctx, tenant, getenv, logger)
+	if err != nil {
+		return nil, fmt.Errorf("building the clients of tenant %q: %w", tenant.Name, err)
+	}
+	reg := lambdas.Registry{}
+	steps.Register(reg)
+	handler, err := reg.Lookup(step)
+	if err != nil {
+		return nil, err
+	}
+	logger.Info("cold start", "step", step, "tenant", tenant.Name)
+	return handler, nil
+}
+
+// loadTenant parses TENANT_CONFIG, or else the file at TENANT_FILE.
+func loadTenant(getenv func(string) string) (*tenants.Config, error) {
+	if text := getenv("TENANT_CONFIG"); text != "" {
+		return tenants.Parse("TENANT_CONFIG", []byte(text))
+	}
+	if path := getenv("TENANT_FILE"); path != "" {
+		return tenants.Load(path)
+	}
+	return nil, errors.New("missing tenant configuration: set TENANT_CONFIG to the tenant file's YAML or TENANT_FILE to its path")
+}
+
+// failing returns a handler that returns err on every invocation.
+func failing(err error) lambdas.Handler {
+	return func(context.Context, json.RawMessage) (json.RawMessage, error) { return nil, err }
+}
+
+// buildSteps builds the real clients of the tenant's systems.
+func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string) string, logger *slog.Logger) (*offboarding.Steps, error) {
+	steps := &offboarding.Steps{
+		Tenant: tenant,
+		Clock:  offboarding.SystemClock{},
+		Logger: logger,
+	}
+	if dir := getenv("EVIDENCE_DIR"); dir != "" {
+		steps.Evidence = offboarding.DirStore{Dir: dir}
+	}
+	if len(tenant.AWS.IAMUsers) > 0 {
+		keys, err := accessKeys(ctx, tenant.AWS)
+		if err != nil {
+			return nil, err
+		}
+		steps.AccessKeys = keys
+	}
+	// TODO: plug in the adapter constructors: the ticketing system (Tickets), Entra ID
+	// (EntraUsers, EntraGroups, EntraLicenses, EntraSessions), Active Directory (ADUsers,
+	// ADAccounts, ADGroups), an S3 evidence store and a notification Escalator. Until then
+	// a step that needs one of them fails with NotConfigured.
+	return steps, nil
+}
+
+// accessKeys builds the IAM client of the tenant's account, assuming aws.roleARN when set.
+func accessKeys(ctx context.Context, a tenants.AWS) (*awsadapter.AccessKeys, error) {
+	var opts []func(*config.LoadOptions) error
+	if a.Region != "" {
+		opts = append(opts, config.WithRegion(a.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if a.RoleARN != "" {
+		cfg.Credentials = stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), a.RoleARN)
+	}
+	return awsadapter.NewAccessKeys(iam.NewFromConfig(cfg)), nil
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/tenants"
+)
+
+// exampleTenant is the repository's example tenant file, which its owners keep valid. Its
+// exclusions list ceo@example.com as a VIP and it maps one IAM user.
+const exampleTenant = "../../tenants/example.yaml"
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// stubBuilder returns steps with only the tenant and counts its calls.
+type stubBuilder struct{ calls int }
+
+func (b *stubBuilder) build(_ context.Context, tenant *tenants.Config, _ func(string) string, logger *slog.Logger) (*offboarding.Steps, error) {
+	b.calls++
+	return &offboarding.Steps{Tenant: tenant, Logger: logger}, nil
+}
+
+var discard = slog.New(slog.DiscardHandler)
+
+func TestSetupSelectsStep(t *testing.T) {
+	b := &stubBuilder{}
+	h, err := setup(context.Background(), env(map[string]string{"STEP": "CheckExclusions", "TENANT_FILE": exampleTenant}), b.build, discard)
+	if err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	if b.calls != 1 {
+		t.Errorf("builder called %d times, want 1", b.calls)
+	}
+	_, err = h(context.Background(), json.RawMessage(`{"user":{"userPrincipalName":"CEO@example.com","displayName":"CEO","synced":false}}`))
+	if got := reflect.TypeOf(err).Elem().Name(); got != "ExcludedAccount" {
+		t.Errorf("error type = %s (%v), want ExcludedAccount", got, err)
+	}
+}
+
+func TestSetupErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"no step", map[string]string{"TENANT_FILE": exampleTenant}, "missing environment variable STEP"},
+		{"no tenant", map[string]string{"STEP": "BuildPlan"}, "missing tenant configuration"},
+		{"unknown step", map[string]string{"STEP": "DisableUser", "TENANT_FILE": exampleTenant}, `step "DisableUser" not registered`},
+		{"invalid tenant", map[string]string{"STEP": "BuildPlan", "TENANT_CONFIG": "name: acme\nlocale: de\n"}, "locale: must be one of nl, fr, en"},
+		{"missing tenant file", map[string]string{"STEP": "BuildPlan", "TENANT_FILE": "/nonexistent/acme.yaml"}, "reading tenant file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := setup(context.Background(), env(tt.vars), (&stubBuilder{}).build, discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestFailingHandlerKeepsError(t *testing.T) {
+	cause := &lambdas.StepNotFound{Name: "X"}
+	_, err := failing(cause)(context.Background(), nil)
+	if !errors.Is(err, cause) {
+		t.Errorf("error = %v, want the start-up error", err)
+	}
+}
+
+func TestBuildSteps(t *testing.T) {
+	tenant, err := tenants.Load(exampleTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps, err := buildSteps(context.Background(), tenant, env(map[string]string{"EVIDENCE_DIR": t.TempDir()}), discard)
+	if err != nil {
+		t.Fatalf("buildSteps: %v", err)
+	}
+	if steps.AccessKeys == nil {
+		t.Error("no access keys client for a tenant with aws.iamUsers")
+	}
+	if _, ok := steps.Evidence.(offboarding.DirStore); !ok {
+		t.Errorf("evidence store = %T, want DirStore", steps.Evidence)
+	}
+
+	tenant.AWS.IAMUsers = nil
+	steps, err = buildSteps(context.Background(), tenant, env(nil), discard)
+	if err != nil {
+		t.Fatalf("buildSteps without IAM users: %v", err)
+	}
+	if steps.AccessKeys != nil || steps.Evidence != nil {
+		t.Errorf("steps = %+v, want no access keys client and no evidence store", steps)
+	}
+}
