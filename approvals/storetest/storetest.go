@@ -236,8 +236,15 @@ func testExpire(t *testing.T, s approvals.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].ID != due.ID || got[0].Status != approvals.StatusExpired {
-		t.Fatalf("Expire = %+v, want only %s, expired", got, due.ID)
+	// Other records in a shared table may expire too; only these three are checked.
+	found := ids(got)
+	if !found[due.ID] || found[later.ID] || found[decided.ID] {
+		t.Fatalf("Expire returned %v, want %s and neither %s nor %s", found, due.ID, later.ID, decided.ID)
+	}
+	for _, r := range got {
+		if r.Status != approvals.StatusExpired {
+			t.Errorf("Expire returned %s with status %s, want expired", r.ID, r.Status)
+		}
 	}
 	for id, want := range map[string]approvals.Status{
 		due.ID: approvals.StatusExpired, later.ID: approvals.StatusPending, decided.ID: approvals.StatusRejected,
@@ -275,14 +282,14 @@ func testUndelivered(t *testing.T, s approvals.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].ID != b.ID {
-		t.Fatalf("Undelivered = %v, want only %s", got, b.ID)
+	if found := ids(got); !found[b.ID] || found[a.ID] || found[pending.ID] {
+		t.Fatalf("Undelivered returned %v, want %s and neither %s nor %s", found, b.ID, a.ID, pending.ID)
 	}
 	if err := s.MarkDelivered(ctx, b.ID, false, approvals.TaskTimedOut); err != nil {
 		t.Fatal(err)
 	}
-	if got, err = s.Undelivered(ctx); err != nil || len(got) != 0 {
-		t.Fatalf("Undelivered after a final failure = %v, %v, want none", got, err)
+	if got, err = s.Undelivered(ctx); err != nil || ids(got)[b.ID] {
+		t.Fatalf("Undelivered after a final failure = %v, %v, want it without %s", ids(got), err, b.ID)
 	}
 	r, err := s.Get(ctx, b.ID)
 	if err != nil {
@@ -322,4 +329,12 @@ func testAudit(t *testing.T, s approvals.Store) {
 			t.Errorf("event %d = %+v, want outcome %s at +%ds", i, e, outcomes[i], i)
 		}
 	}
+}
+
+func ids(recs []approvals.Record) map[string]bool {
+	m := map[string]bool{}
+	for _, r := range recs {
+		m[r.ID] = true
+	}
+	return m
 }
