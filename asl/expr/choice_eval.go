@@ -4,19 +4,13 @@ import "strings"
 
 // EvalChoiceRule reports whether a JSONPath Choice rule matches. Values of a type the
 // operator does not take compare false. A Variable path that does not resolve is a
-// States.Runtime error, except under IsPresent, which then is false.
+// States.Runtime error, except under IsPresent, which then is false. The rule is expected to
+// have passed ValidateChoiceRule; a malformed rule gives a States.Runtime error, never a
+// panic, but not necessarily the validator's message.
 func EvalChoiceRule(rule map[string]any, s Scope) (bool, error) {
-	if err := ValidateChoiceRule(rule); err != nil {
-		return false, &Error{Name: ErrRuntime, Cause: "invalid choice rule: " + err.Error()}
-	}
-	return evalChoiceRule(rule, s)
-}
-
-// evalChoiceRule evaluates a rule that ValidateChoiceRule accepted.
-func evalChoiceRule(rule map[string]any, s Scope) (bool, error) {
 	if list, ok := rule["And"].([]any); ok {
 		for _, item := range list {
-			matched, err := evalChoiceRule(item.(map[string]any), s)
+			matched, err := evalNestedRule(item, s)
 			if err != nil || !matched {
 				return false, err
 			}
@@ -25,41 +19,71 @@ func evalChoiceRule(rule map[string]any, s Scope) (bool, error) {
 	}
 	if list, ok := rule["Or"].([]any); ok {
 		for _, item := range list {
-			matched, err := evalChoiceRule(item.(map[string]any), s)
+			matched, err := evalNestedRule(item, s)
 			if err != nil || matched {
 				return matched, err
 			}
 		}
 		return false, nil
 	}
-	if inner, ok := rule["Not"].(map[string]any); ok {
-		matched, err := evalChoiceRule(inner, s)
+	if inner, ok := rule["Not"]; ok {
+		matched, err := evalNestedRule(inner, s)
 		return !matched && err == nil, err
 	}
+	return evalComparison(rule, s)
+}
 
+func evalNestedRule(v any, s Scope) (bool, error) {
+	rule, ok := v.(map[string]any)
+	if !ok {
+		return false, invalidChoiceRule("a nested rule must be an object, not " + typeName(v))
+	}
+	return EvalChoiceRule(rule, s)
+}
+
+func invalidChoiceRule(detail string) error {
+	return &Error{Name: ErrRuntime, Cause: "invalid choice rule: " + detail}
+}
+
+func evalComparison(rule map[string]any, s Scope) (bool, error) {
 	op, expected, found := comparisonOf(rule)
 	variable, isString := rule["Variable"].(string)
 	if !found || !isString {
-		return false, &Error{Name: ErrRuntime, Cause: "invalid choice rule: it needs a Variable and a comparison operator"}
+		return false, invalidChoiceRule("it needs a Variable and a comparison operator")
 	}
-	if op == "IsPresent" {
-		_, err := Query(variable, s)
-		return (err == nil) == expected.(bool), nil
+	if op == "IsPresent" || choiceTypeTests[op] != nil {
+		want, ok := expected.(bool)
+		if !ok {
+			return false, invalidChoiceRule(op + " must be true or false")
+		}
+		v, err := Query(variable, s)
+		if op == "IsPresent" {
+			return (err == nil) == want, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		return choiceTypeTests[op](v) == want, nil
 	}
+
 	v, err := Query(variable, s)
 	if err != nil {
 		return false, err
 	}
-	if test := choiceTypeTests[op]; test != nil {
-		return test(v) == expected.(bool), nil
-	}
-	if base, isPath := strings.CutSuffix(op, "Path"); isPath {
+	if base, isPath := strings.CutSuffix(op, "Path"); isPath && base != "StringMatches" {
 		if _, known := choiceComparisons[base]; known {
-			op = base
-			if expected, err = Query(expected.(string), s); err != nil {
+			path, ok := expected.(string)
+			if !ok {
+				return false, invalidChoiceRule(op + " must be a string holding a path")
+			}
+			if expected, err = Query(path, s); err != nil {
 				return false, err
 			}
+			op = base
 		}
+	}
+	if _, known := choiceComparisons[op]; !known {
+		return false, invalidChoiceRule("unknown choice operator " + op)
 	}
 	return compareChoice(op, v, expected), nil
 }

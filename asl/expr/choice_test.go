@@ -132,3 +132,23 @@ func TestValidateChoiceRule(t *testing.T) {
 		})
 	}
 }
+
+func TestEvalChoiceRuleMalformed(t *testing.T) {
+	scope := Scope{Input: decode(t, `{"a": 1}`)}
+	for _, rule := range []string{
+		`{}`,
+		`{"Variable": "$.a"}`,
+		`{"Variable": "$.a", "Nope": 1}`,
+		`{"Variable": 5, "NumericEquals": 1}`,
+		`{"Variable": "$.a", "IsNull": "yes"}`,
+		`{"Variable": "$.a", "NumericEqualsPath": 1}`,
+		`{"And": [1]}`,
+		`{"Not": "x"}`,
+	} {
+		_, err := EvalChoiceRule(decode(t, rule).(map[string]any), scope)
+		var e *Error
+		if !errors.As(err, &e) || e.Name != ErrRuntime || !strings.HasPrefix(e.Cause, "invalid choice rule") {
+			t.Errorf("EvalChoiceRule(%s) error = %v, want an invalid choice rule error", rule, err)
+		}
+	}
+}
