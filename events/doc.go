@@ -1,7 +1,7 @@
-// Package events defines the canonical events that start workflows: a security Alert (from
-// GuardDuty, Security Hub, Microsoft Sentinel, Microsoft Defender or Wazuh) and a TicketEvent
-// (from a tenant's Jira Service Management, ServiceNow, Freshdesk or ServiceDesk Plus), each
-// carried in an EventBridge-style Envelope for the tenant's bus.
+// Package events defines the canonical events that start workflows. An Alert comes from
+// GuardDuty, Security Hub, Microsoft Sentinel, Microsoft Defender or Wazuh. A TicketEvent comes
+// from a tenant's Jira Service Management, ServiceNow, Freshdesk or ServiceDesk Plus. Both
+// travel in an EventBridge-style Envelope on the tenant's bus.
 //
 // Every canonical event has a stable ID. The execution name is derived from it with
 // ExecutionName, so a redelivered webhook or a re-published finding maps to the same execution

@@ -53,7 +53,7 @@ type Alert struct {
 	LastSeen  time.Time `json:"lastSeen,omitzero"`
 }
 
-// Resource is what the alert is about. Fields the source does not name are empty.
+// Resource is the subject of an alert. Fields the source does not name are empty.
 type Resource struct {
 	// Type is the source's resource type (Instance, AccessKey, AwsAccount, Host, Account).
 	Type       string `json:"type,omitempty"`
@@ -83,10 +83,10 @@ type TicketEvent struct {
 	TicketID  string `json:"ticketId"`
 	TicketKey string `json:"ticketKey,omitempty"`
 	URL       string `json:"url,omitempty"`
-	// Action is what the webhook reports: created or updated.
+	// Action is the change the webhook reports: created, updated or deleted.
 	Action string `json:"action"`
-	// Kind is what the tenant's events.tickets rules make of the ticket (offboarding,
-	// onboarding); empty when no rule matches.
+	// Kind is the request type that the tenant's events.tickets rules assign (offboarding,
+	// onboarding). It is empty when no rule matches.
 	Kind string `json:"kind"`
 	// User is the subject of the request: the person to offboard or onboard.
 	User string `json:"user,omitempty"`

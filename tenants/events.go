@@ -34,9 +34,9 @@ type TicketRule struct {
 	Kind string `yaml:"kind"`
 	// System restricts the rule to one ticketing system; empty means any.
 	System string `yaml:"system"`
-	// Match maps field paths to accepted values; a ticket matches when every path holds one of
-	// its values (case-insensitive; for a list field, one element suffices). An empty Match
-	// accepts every ticket of the system, for webhooks that fire only for this kind.
+	// Match maps field paths to accepted values. A ticket matches when every path contains one
+	// of its values, compared case-insensitively; in a list field one element suffices. An
+	// empty Match accepts every ticket of the system, for webhooks that fire only for this kind.
 	Match map[string][]string `yaml:"match"`
 	// User is the field path of the person the request is about; empty means
 	// ticketing.fields.user.

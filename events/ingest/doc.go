@@ -1,7 +1,7 @@
 // Package ingest is the HTTP entry point for events: POST /webhooks/{tenant}/{system}. It
-// verifies the request on its raw bytes with the tenant's secret, normalises the payload,
-// routes each canonical event with the embedded rules, and starts one execution per workflow
-// under a name derived from the event id, so a redelivered event never starts a second run.
+// verifies the raw request body with the tenant's secret, normalises the payload and routes
+// each canonical event with the embedded rules. Each workflow starts under a name derived from
+// the event id, so a redelivered event does not start a second run.
 //
 // The tenant comes from the path, never from the payload. Systems are jira, servicenow,
 // freshdesk, servicedeskplus, sentinel, defender, wazuh, and aws for GuardDuty and Security

@@ -18,9 +18,9 @@ import (
 	"github.com/secamo/orchestrator/tenants"
 )
 
-// Starter starts a workflow execution. Given a name already used with the same input it
-// returns the existing execution; with a different input it returns an error whose type is
-// named ExecutionAlreadyExists, as the local engine and Step Functions do.
+// Starter starts a workflow execution. A name already used with the same input returns the
+// existing execution. A name used with a different input returns an error whose type is named
+// ExecutionAlreadyExists, as in the local engine and Step Functions.
 type Starter interface {
 	StartExecution(ctx context.Context, workflow, name, input string) (string, error)
 }
@@ -227,8 +227,8 @@ func (q *request) normalize(cfg *tenants.Config) ([]normalize.Result, error) {
 }
 
 // start starts the executions of every decision and writes the response. An event that matches
-// no rule is kept as unmatched; one whose start failed is kept as failed and makes the
-// response a 502, so the sender retries.
+// no rule is kept as unmatched. An event whose start failed is kept as failed and turns the
+// response into a 502, so the sender retries.
 func (q *request) start(ctx context.Context, decisions []rules.Decision) {
 	log := q.h.logger().With("tenant", q.tenant, "system", q.system)
 	resp := Response{Tenant: q.tenant, System: q.system, Events: []EventResponse{}}
@@ -291,8 +291,8 @@ func (q *request) keep(ctx context.Context, kind string, status int, reason stri
 }
 
 // isAlreadyExists reports whether err or an error it wraps is of a type named
-// ExecutionAlreadyExists. The name, not the package, is the contract, as with every error a
-// state machine sees, so this package need not import the engine.
+// ExecutionAlreadyExists. The type name is the contract, as for every error a state machine
+// catches, so this package does not import the engine.
 func isAlreadyExists(err error) bool {
 	for err != nil {
 		t := reflect.TypeOf(err)

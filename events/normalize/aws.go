@@ -239,8 +239,8 @@ func securityHubIndicators(f map[string]any) events.Indicators {
 	return events.Indicators{IPs: ips.list, Domains: domains.list, Hashes: hashes.list}
 }
 
-// narrow copies the envelope with detail.findings reduced to one finding, the view of the
-// event a default-bus rule sees for that finding.
+// narrow copies the envelope with detail.findings reduced to one finding: the event that a
+// default-bus rule matches for that finding.
 func narrow(env, finding map[string]any) map[string]any {
 	out := make(map[string]any, len(env))
 	for k, v := range env {

@@ -28,6 +28,7 @@ func Sentinel(raw []byte) ([]Result, error) {
 	if name == "" {
 		return nil, &InputError{Source: source, Field: "name", Message: "missing incident name (its GUID)"}
 	}
+
 	severity, _ := events.SeverityOfLabel(str(props, "severity"))
 	a := events.Alert{
 		ID:            fmt.Sprintf("sentinel-%s-%s", safeID(name), version(firstStr(props, "lastModifiedTimeUtc", "createdTimeUtc"))),
@@ -44,6 +45,7 @@ func Sentinel(raw []byte) ([]Result, error) {
 		FirstSeen:     firstTime(timestamp(props, "firstActivityTimeUtc"), timestamp(props, "createdTimeUtc")),
 		LastSeen:      firstTime(timestamp(props, "lastActivityTimeUtc"), timestamp(props, "lastModifiedTimeUtc")),
 	}
+
 	if tactics := list(props, "additionalData.tactics"); len(tactics) > 0 {
 		a.Type = "incident:" + scalarString(tactics[0])
 	}

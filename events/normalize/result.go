@@ -14,7 +14,7 @@ type Result struct {
 	// Envelope carries the canonical event for the tenant's bus.
 	Envelope events.Envelope `json:"envelope"`
 	// Original is the source event as it arrived on the AWS default bus, narrowed to this one
-	// finding, so default-bus rules can be matched against it; nil for webhooks.
+	// finding, for matching default-bus rules. It is nil for webhooks.
 	Original json.RawMessage     `json:"original,omitempty"`
 	Alert    *events.Alert       `json:"-"`
 	Ticket   *events.TicketEvent `json:"-"`

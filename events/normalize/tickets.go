@@ -38,6 +38,7 @@ func Jira(raw []byte, m TicketMapping, received time.Time) ([]Result, error) {
 	if id == "" {
 		return nil, &InputError{Source: source, Field: "issue.id", Message: "missing issue id"}
 	}
+
 	fields := obj(issue, "fields")
 	t := events.TicketEvent{
 		System:    source,
@@ -49,6 +50,7 @@ func Jira(raw []byte, m TicketMapping, received time.Time) ([]Result, error) {
 		Status:    str(fields, "status.name"),
 		Requester: firstStr(fields, "reporter.emailAddress", "reporter.displayName", "creator.emailAddress"),
 	}
+
 	if u, err := url.Parse(str(issue, "self")); err == nil && u.Host != "" && t.TicketKey != "" {
 		t.URL = fmt.Sprintf("%s://%s/browse/%s", u.Scheme, u.Host, t.TicketKey)
 	}
@@ -85,9 +87,9 @@ func jiraText(v any) string {
 	return strings.Join(parts, " ")
 }
 
-// ServiceNow normalises a ServiceNow webhook. Its body is written by the customer (a business
-// rule or flow), so only sys_id is required; a Table API record in "result" is accepted too.
-// When the mapped fields are absent, the event is marked NeedsFetch.
+// ServiceNow normalises a ServiceNow webhook. The customer writes its body in a business rule
+// or flow, so only sys_id is required. A Table API record in "result" is accepted too. When
+// the mapped fields are absent, the event is marked NeedsFetch.
 func ServiceNow(raw []byte, m TicketMapping, received time.Time) ([]Result, error) {
 	const source = "servicenow"
 	body, err := decodeObject(source, raw)
@@ -102,6 +104,7 @@ func ServiceNow(raw []byte, m TicketMapping, received time.Time) ([]Result, erro
 	if id == "" {
 		return nil, &InputError{Source: source, Field: "sys_id", Message: "missing sys_id: the business rule must send the record's sys_id"}
 	}
+
 	table := firstStr(record, "sys_class_name", "table")
 	if table == "" {
 		table = str(body, "table")
@@ -116,6 +119,7 @@ func ServiceNow(raw []byte, m TicketMapping, received time.Time) ([]Result, erro
 		Status:    firstStr(record, "state.display_value", "state"),
 		Requester: firstStr(record, "requested_for.value", "caller_id.value", "opened_by.value", "requested_for", "caller_id", "opened_by"),
 	}
+
 	if m.BaseURL != "" && table != "" {
 		t.URL = fmt.Sprintf("%s/nav_to.do?uri=%s", m.BaseURL, url.QueryEscape(table+".do?sys_id="+id))
 	}
@@ -154,10 +158,12 @@ func Freshdesk(raw []byte, m TicketMapping, received time.Time) ([]Result, error
 	if id == "" {
 		return nil, &InputError{Source: source, Field: "freshdesk_webhook.ticket_id", Message: "missing ticket id: add {{ticket.id}} to the webhook body"}
 	}
+
 	trigger, err := ParseTriggeredEvent(str(record, "triggered_event"))
 	if err != nil {
 		return nil, &InputError{Source: source, Field: "freshdesk_webhook.triggered_event", Message: err.Error()}
 	}
+
 	action := "updated"
 	if trigger["ticket_action"] == "created" {
 		action = "created"
@@ -199,6 +205,7 @@ func ServiceDeskPlus(raw []byte, m TicketMapping, received time.Time) ([]Result,
 	if id == "" {
 		return nil, &InputError{Source: source, Field: "request.id", Message: "missing request id"}
 	}
+
 	t := events.TicketEvent{
 		System:    source,
 		TicketID:  id,

@@ -30,12 +30,14 @@ func Wazuh(raw []byte) ([]Result, error) {
 	if !ok {
 		return nil, &InputError{Source: source, Field: "rule.level", Message: "missing or not a number"}
 	}
+
 	ruleID := str(alert, "rule.id")
 	agentID := firstStr(alert, "agent.id")
 	alertID := str(alert, "id")
 	if alertID == "" {
 		alertID = events.ShortHash(str(alert, "timestamp") + "|" + ruleID + "|" + agentID + "|" + str(alert, "full_log"))
 	}
+
 	// Wazuh rule levels run from 0 to 15; the canonical scale runs from 0 to 10.
 	severity := clamp(math.Round(level*10/15*10) / 10)
 	a := events.Alert{

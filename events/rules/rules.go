@@ -3,8 +3,8 @@
 // evaluates.
 //
 // A rule on the default bus matches the source event as AWS publishes it (GuardDuty, Security
-// Hub); a rule on the tenant bus matches a canonical event (events.Envelope). For a Security
-// Hub event, which carries several findings, the router matches each finding on its own. The
+// Hub). A rule on the tenant bus matches a canonical event (events.Envelope). A Security Hub
+// event carries several findings, so the router matches each finding on its own. The
 // package does not start executions; see package ingest.
 package rules
 
