@@ -284,7 +284,9 @@ func TestStartExecutionSync2(t *testing.T) {
 
 func TestPlaceholdersAreSubstituted(t *testing.T) {
 	e, _ := newTestEngine(t, map[string]Handler{
-		"DisableUser": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`"disabled"`), nil },
+		"DisableUser": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+			return json.RawMessage(`"disabled"`), nil
+		},
 	})
 	def := []byte(`{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
 	  "Parameters": {"FunctionName": "${DisableUser}"}, "OutputPath": "$.Payload", "End": true}}}`)
