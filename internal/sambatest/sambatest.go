@@ -1,10 +1,10 @@
 // Package sambatest provisions a throw-away Samba Active Directory domain controller in a
 // temporary directory and runs it as a child process, for integration tests of the Active
-// Directory adapter. The domain controller serves only LDAP and LDAPS, bound to the loopback
-// interface (127.0.0.1, ports 389 and 636), with a certificate from a test CA that the
-// package creates.
+// Directory adapter. The domain controller runs only Samba's LDAP service, which listens on
+// the loopback interface (127.0.0.1 and ::1) on ports 389 (LDAP), 636 (LDAPS), 3268 and 3269
+// (global catalog), with a certificate from a test CA that the package creates.
 //
-// LDAP ports are fixed in Samba, so one domain controller runs on a machine at a time: Start
+// These ports are fixed in Samba, so one domain controller runs on a machine at a time: Start
 // holds a lock file in the system temporary directory until Stop, and a second test binary
 // waits for it. Samba must be installed (Debian packages samba, samba-ad-dc,
 // samba-ad-provision, winbind, ldb-tools) and the tests must run as root. The package does
@@ -299,10 +299,11 @@ func (dc *DC) Stop() {
 	releaseLock(dc.lock)
 }
 
-// portsFree returns an error when something already listens on the LDAP ports, such as the
+// portsFree returns an error when something already listens on the LDAP and global catalog
+// ports, such as the
 // machine's own Samba service, which the test domain controller cannot share them with.
 func portsFree() error {
-	for _, addr := range []string{"127.0.0.1:389", "127.0.0.1:636"} {
+	for _, addr := range []string{"127.0.0.1:389", "127.0.0.1:636", "127.0.0.1:3268", "127.0.0.1:3269"} {
 		conn, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			conn.Close()
