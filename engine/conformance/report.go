@@ -63,7 +63,7 @@ func Summarize(results []Result) Summary {
 // WriteTable prints the summary as a table by tier and by feature, ending with the line
 // "passed N of M", where M counts the cases that ran.
 func (s Summary) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "tier\tpassed\tfailed\tskipped\trate\t")
 	for _, k := range sortedKeys(s.ByTier) {
 		t := s.ByTier[k]
