@@ -408,3 +408,27 @@ func TestPageEscapesInput(t *testing.T) {
 		t.Errorf("Content-Security-Policy = %q, want default-src 'none'", csp)
 	}
 }
+
+func TestSweepExpiresAndRedelivers(t *testing.T) {
+	e := newEnv(t)
+	unanswered := e.create()
+	decided := e.create()
+	if _, err := e.store.Decide(t.Context(), decided.ID, approvals.DecisionInput{
+		Decision: approvals.Approve, Approver: "operator", Via: approvals.ViaOperator, At: e.clock.Now(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(5 * time.Hour)
+	svc := &approvals.Service{Store: e.store, Resolver: e.resolver, Clock: e.clock}
+	expired, delivered, err := svc.Sweep(t.Context())
+	if err != nil || expired != 1 || delivered != 1 {
+		t.Fatalf("Sweep = %d expired, %d delivered, %v; want 1, 1, nil", expired, delivered, err)
+	}
+	if got := e.get(unanswered.ID).Status; got != approvals.StatusExpired {
+		t.Errorf("unanswered record status = %s, want expired", got)
+	}
+	calls := e.resolver.Calls()
+	if len(calls) != 1 || calls[0].Token != decided.TaskToken || !strings.Contains(calls[0].Output, `"via":"operator"`) {
+		t.Errorf("resolver calls = %+v, want the operator decision delivered", calls)
+	}
+}

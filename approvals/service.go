@@ -110,3 +110,19 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 	}
 	return n, errors.Join(errs...)
 }
+
+// Sweep marks pending records past their expiry as expired and retries undelivered
+// decisions. Run it every few minutes; the wait task's own timeout resumes the workflow,
+// so Sweep only keeps the store truthful and late deliveries moving.
+func (s *Service) Sweep(ctx context.Context) (expired, delivered int, err error) {
+	recs, err := s.Store.Expire(ctx, s.Clock.Now())
+	if err != nil {
+		return 0, 0, fmt.Errorf("sweeping approvals: %w", err)
+	}
+	for _, r := range recs {
+		s.logger().InfoContext(ctx, "approval expired", "tenant", r.Tenant, "execution", r.Execution,
+			"approval", r.ID, "level", r.Level)
+	}
+	delivered, err = s.DeliverPending(ctx)
+	return len(recs), delivered, err
+}
