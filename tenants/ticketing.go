@@ -19,10 +19,10 @@ type Ticketing struct {
 	// https://sdpondemand.manageengine.eu/app/itdesk (ServiceDesk Plus Cloud, with the
 	// portal) or https://acme.service-now.com.
 	BaseURL string `yaml:"baseURL"`
-	// Project says where the orchestrator creates tickets: the Jira service desk id
-	// (numeric, required), the ServiceNow table (incident, sc_request or sc_req_item;
-	// incident when empty), the ServiceDesk Plus group name or the Freshdesk group id
-	// (numeric). Both are optional for ServiceDesk Plus and Freshdesk.
+	// Project is the container of new tickets: the Jira service desk id (numeric, required),
+	// the ServiceNow table (incident, sc_request or sc_req_item, incident when empty), the
+	// ServiceDesk Plus group name or the Freshdesk group id (numeric). ServiceDesk Plus and
+	// Freshdesk tickets get no group when it is empty.
 	Project string `yaml:"project"`
 	// RequestType is the Jira request type id new requests use (required for Jira).
 	RequestType string `yaml:"requestType"`

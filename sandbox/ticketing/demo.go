@@ -1,7 +1,7 @@
 package ticketing
 
-// Seed stores the records as they are (a record without an ID gets the next one) and
-// returns the stored copies; the demo uses it to fill an emulator before a run.
+// Seed stores the records and returns the stored copies. A record without an ID gets the
+// next one. The demo uses it to fill an emulator before a run.
 func (s *Store) Seed(records ...Record) []Record {
 	stored := make([]Record, 0, len(records))
 	for _, r := range records {

@@ -13,15 +13,15 @@ type FaultKind string
 
 // Fault kinds.
 const (
-	// ExpiredCredentials answers 401 as the vendor does for an expired token or key.
+	// ExpiredCredentials returns 401 as the vendor does for an expired token or key.
 	ExpiredCredentials FaultKind = "expired-credentials"
-	// Throttle answers 429 with the fault's Retry-After.
+	// Throttle returns 429 with the fault's Retry-After.
 	Throttle FaultKind = "throttle"
-	// MissingTicket answers 404 with the vendor's not-found body.
+	// MissingTicket returns 404 with the vendor's not-found body.
 	MissingTicket FaultKind = "missing-ticket"
-	// Rejected answers 400 with the vendor's validation-error body.
+	// Rejected returns 400 with the vendor's validation-error body.
 	Rejected FaultKind = "rejected"
-	// FailureWithOK answers HTTP 200 with a body that reports failure; ServiceDesk Plus does
+	// FailureWithOK returns HTTP 200 with a body that reports failure; ServiceDesk Plus does
 	// this, and the other emulators write their error body with status 200.
 	FailureWithOK FaultKind = "failure-with-ok"
 	// SlowResponse handles the request, then holds the response until the client gives up
@@ -85,7 +85,7 @@ func (f *Faults) take(r *http.Request) (Fault, bool) {
 	return Fault{}, false
 }
 
-// Vendor is what the middleware needs from an emulator.
+// Vendor is the part of an emulator the middleware calls.
 type Vendor interface {
 	// Authenticate reports whether the request carries the configured credentials.
 	Authenticate(r *http.Request) bool

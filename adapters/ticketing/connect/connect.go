@@ -42,7 +42,7 @@ func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpCl
 func WithClock(c httpx.Clock) Option { return func(s *settings) { s.clock = c } }
 
 // WithRetries sets the number of attempts for one request (the first included) and the
-// longest wait between them when the system answers 429 or 503.
+// longest wait between them when the system returns 429 or 503.
 func WithRetries(maxAttempts int, maxWait time.Duration) Option {
 	return func(s *settings) { s.maxAttempts, s.maxWait = maxAttempts, maxWait }
 }
@@ -118,8 +118,8 @@ func newServiceDeskPlus(cfg tenants.Ticketing, secret string, s settings) (ticke
 		HTTPClient: s.httpClient, Clock: s.clock, MaxAttempts: s.maxAttempts, MaxWait: s.maxWait, Logger: s.logger}
 	switch cfg.Auth {
 	case "oauth":
-		// TODO: Zoho access tokens last an hour; refresh them from a refresh token and
-		// client credentials instead of expecting the secret store to hold a fresh one.
+		// TODO: refresh the Zoho access token from a refresh token and client credentials.
+		// Access tokens last an hour, so today the secret store must be kept fresh.
 		opts.OAuthToken = secret
 	case "", "token":
 		opts.AuthToken = secret

@@ -95,6 +95,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 			return found, err
 		}
 	}
+
 	body := map[string]any{
 		"subject":     t.Subject,
 		"description": htmlParagraphs(t.Description),
@@ -116,6 +117,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 		}
 		body["custom_fields"] = custom
 	}
+
 	var rec ticketRecord
 	req := httpx.Request{Method: http.MethodPost, Path: "/api/v2/tickets", Operation: "creating Freshdesk ticket"}
 	if err := c.http.DoJSON(ctx, req, body, &rec); err != nil {

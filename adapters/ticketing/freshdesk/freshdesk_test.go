@@ -77,8 +77,8 @@ func TestParseTicketRejectsBadInput(t *testing.T) {
 }
 
 // The shared Freshdesk samples are automation-rule webhooks whose body the helpdesk admin
-// writes (string ids, status names); they are not API records, so the adapter's parser does
-// not apply to them.
+// writes, with string ids and status names. They are not API records, so the adapter's
+// parser does not apply to them.
 func TestSharedSamplesAreWebhooks(t *testing.T) {
 	dir := filepath.Join(testenv.SharedDir(t, "../../.."), "samples", "freshdesk")
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))

@@ -38,7 +38,7 @@ type Options struct {
 	// workflows whose resolve screen has no resolution field.
 	Resolution string
 	// Fields maps workflow field names to request fields (customfield_10050, priority).
-	// The name correlationKey selects a text custom field for the correlation key; without
+	// The name correlationKey selects a text custom field for the correlation key. Without
 	// it the key is a label, so the request type must show the Labels field.
 	Fields map[string]string
 
@@ -98,7 +98,7 @@ func checkID(id string) error {
 	return nil
 }
 
-// readFields lists the fields GetTicket asks for.
+// readFields lists the fields GetTicket requests.
 func (c *Client) readFields() string {
 	fields := []string{"summary", "description", "status", "reporter", "created", "labels"}
 	for _, f := range c.opts.Fields {
@@ -146,6 +146,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 			return found, err
 		}
 	}
+
 	values := map[string]any{"summary": t.Subject, "description": t.Description}
 	if field, ok := c.opts.Fields["priority"]; ok && t.Priority != "" {
 		values[field] = map[string]string{"name": priority}
@@ -160,11 +161,13 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 			values["labels"] = []string{t.CorrelationKey}
 		}
 	}
+
 	body := map[string]any{"serviceDeskId": c.opts.ServiceDeskID, "requestTypeId": c.opts.RequestTypeID,
 		"requestFieldValues": values}
 	if t.Requester != "" {
 		body["raiseOnBehalfOf"] = t.Requester
 	}
+
 	var created struct {
 		IssueID       string `json:"issueId"`
 		IssueKey      string `json:"issueKey"`
@@ -185,6 +188,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 	if created.IssueID == "" || created.IssueKey == "" {
 		return nil, httpx.Unreadable(req.Operation, errors.New("missing issueId or issueKey"))
 	}
+
 	return &ticketing.Ticket{
 		ID: created.IssueID, Key: created.IssueKey, URL: c.baseURL + "/browse/" + created.IssueKey,
 		Subject: t.Subject, Description: t.Description, Status: created.CurrentStatus.Status,
@@ -271,8 +275,8 @@ type transition struct {
 	} `json:"to"`
 }
 
-// transition finds the first of names among the issue's available transitions (by
-// transition name or target status, ignoring case) and performs it with extra.
+// transition performs the first available transition whose name or target status matches
+// one of names, ignoring case. The keys of extra (fields, update) are added to the body.
 func (c *Client) transition(ctx context.Context, id string, names []string, extra map[string]any) error {
 	if err := checkID(id); err != nil {
 		return err

@@ -32,7 +32,7 @@ type Options struct {
 	Group string
 	// Fields maps workflow field names to user-defined fields (udf_sline_301, with or
 	// without the udf_fields. prefix). The name correlationKey selects the field that holds
-	// the correlation key; without it the key is appended to the subject as "[key]".
+	// the correlation key. Without it the key is appended to the subject as "[key]".
 	Fields map[string]string
 
 	HTTPClient  *http.Client
@@ -185,6 +185,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 			return found, err
 		}
 	}
+
 	req := map[string]any{
 		"subject":     t.Subject,
 		"description": htmlText(t.Description),
@@ -196,6 +197,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 	if c.group != "" {
 		req["group"] = map[string]string{"name": c.group}
 	}
+
 	udf := map[string]string{}
 	for name, value := range t.Fields {
 		udf[udfName(fieldName(c.fields, name))] = value
@@ -210,6 +212,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 	if len(udf) > 0 {
 		req["udf_fields"] = udf
 	}
+
 	var body struct {
 		Request *request `json:"request"`
 	}
@@ -258,7 +261,7 @@ func (c *Client) findByCorrelation(ctx context.Context, key string) (*ticketing.
 	}
 }
 
-// Comment adds a note that the requester sees (public) or not (internal).
+// Comment adds a note shown to the requester (public) or hidden from them (internal).
 func (c *Client) Comment(ctx context.Context, id, body string, v ticketing.Visibility) error {
 	if v != ticketing.Public && v != ticketing.Internal {
 		return &ticketing.InvalidTicketData{Detail: fmt.Sprintf("unknown comment visibility %q: use public or internal", v)}

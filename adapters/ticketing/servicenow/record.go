@@ -10,8 +10,10 @@ import (
 	"github.com/secamo/orchestrator/adapters/ticketing"
 )
 
-// timeLayout is the Table API's date-time format, in UTC unless the user's profile says
-// otherwise; integration users keep UTC.
+// timeLayout is the Table API's date-time format. Values are in the API user's time zone.
+//
+// NOTE: the adapter reads them as UTC, so an API user with another time zone in its profile
+// gets shifted CreatedAt values.
 const timeLayout = "2006-01-02 15:04:05"
 
 // standardFields are the fields read into the normalised ticket itself, so Fields leaves

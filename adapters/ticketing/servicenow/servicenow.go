@@ -17,8 +17,8 @@ import (
 	"github.com/secamo/orchestrator/adapters/ticketing/internal/httpx"
 )
 
-// DefaultCloseCode is the incident close code Resolve sets unless Options.CloseCode says
-// otherwise; instances from the Washington release on may use other choices.
+// DefaultCloseCode is the incident close code Resolve sets when Options.CloseCode is empty.
+// Instances can define other close codes, so check the choices of incident.close_code.
 const DefaultCloseCode = "Solved (Permanently)"
 
 // Options configures a Client.
@@ -61,6 +61,7 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+
 	table := opts.Table
 	if table == "" {
 		table = "incident"
@@ -68,6 +69,7 @@ func New(opts Options) (*Client, error) {
 	if !slices.Contains(Tables, table) {
 		return nil, fmt.Errorf("unsupported ServiceNow table %q: use incident, sc_request or sc_req_item", table)
 	}
+
 	var auth httpx.Auth
 	switch {
 	case opts.OAuthToken != "":
@@ -77,6 +79,7 @@ func New(opts Options) (*Client, error) {
 	default:
 		return nil, errors.New("missing ServiceNow credentials: set an OAuth token, or a user and password")
 	}
+
 	c := &Client{
 		http: &httpx.Client{
 			BaseURL: base, HTTP: opts.HTTPClient, Auth: auth, Clock: opts.Clock,
@@ -158,6 +161,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 			return found, err
 		}
 	}
+
 	body := map[string]string{"short_description": t.Subject, "description": t.Description,
 		"urgency": urgency, "impact": impact}
 	if t.CorrelationKey != "" {
@@ -166,6 +170,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 			body["correlation_display"] = "secamo-orchestrator"
 		}
 	}
+
 	if t.Requester != "" {
 		userID, err := c.userByEmail(ctx, t.Requester)
 		if err != nil {
@@ -176,6 +181,7 @@ func (c *Client) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*tick
 	for name, value := range t.Fields {
 		body[fieldName(c.fields, name)] = value
 	}
+
 	var created struct {
 		Result map[string]json.RawMessage `json:"result"`
 	}

@@ -66,7 +66,7 @@ func (s *Server) WriteError(w http.ResponseWriter, status int, kind ticketing.Fa
 	case status == http.StatusUnauthorized:
 		ticketing.WriteJSON(w, status, map[string]string{"code": "invalid_credentials", "message": "You have to be logged in to perform this action."})
 	case status == http.StatusNotFound:
-		w.WriteHeader(status) // Freshdesk answers a missing ticket with an empty body.
+		w.WriteHeader(status) // Freshdesk returns an empty body for a missing ticket.
 	case status == http.StatusTooManyRequests:
 		ticketing.WriteJSON(w, status, map[string]string{"message": "You have exceeded the limit of requests per minute"})
 	default:
@@ -196,7 +196,7 @@ func (s *Server) addConversation(reply bool) http.HandlerFunc {
 			validation(w, http.StatusBadRequest, "body", "It should be a/an String", "missing_field")
 			return
 		}
-		// A note is private unless the request says otherwise; a reply is always public.
+		// A note is private unless the request sets private to false. A reply is always public.
 		public := reply || (in.Private != nil && !*in.Private)
 		comment := ticketing.Comment{Body: stripHTML(in.Body), Public: public}
 		rec, ok := s.Store.Update(r.PathValue("id"), func(rec *ticketing.Record) {

@@ -25,6 +25,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("input_data") != "" && !inputData(w, r, &in) {
 		return
 	}
+
 	info := in.ListInfo
 	if info.RowCount <= 0 {
 		info.RowCount = 10
@@ -32,12 +33,14 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	if info.StartIndex <= 0 {
 		info.StartIndex = 1
 	}
+
 	for _, c := range info.SearchCriteria {
 		if c.Condition != "is" && c.Condition != "contains" {
 			fail(w, http.StatusBadRequest, 4001, "search_criteria", "the emulator supports only the conditions is and contains")
 			return
 		}
 	}
+
 	found := s.Store.Find(func(rec ticketing.Record) bool {
 		for _, c := range info.SearchCriteria {
 			if !c.matches(rec) {
@@ -46,6 +49,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		}
 		return true
 	})
+
 	start := min(info.StartIndex-1, len(found))
 	end := min(start+info.RowCount, len(found))
 	page := make([]map[string]any, 0, end-start)

@@ -1,7 +1,7 @@
 // Package servicedeskplus emulates the ServiceDesk Plus API v3 calls the orchestrator makes:
 // get, list (list_info with search_criteria and paging), create and update requests, notes,
-// resolutions and uploads. It reads input_data from the form or query, answers with
-// response_status (an object, or an array on list calls), and accepts a Zoho OAuth token or an
+// resolutions and uploads. It reads input_data from the form or query and returns
+// response_status, an object or, on list calls, an array. It accepts a Zoho OAuth token or an
 // on-premises authtoken.
 package servicedeskplus
 

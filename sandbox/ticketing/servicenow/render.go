@@ -68,6 +68,7 @@ func (s *Server) render(r *http.Request, rec ticketing.Record) map[string]any {
 	for k, v := range values {
 		out[k] = v
 	}
+
 	field := requesterField(s.opts.Table)
 	userID := s.userID(rec.Requester)
 	switch {
@@ -79,6 +80,7 @@ func (s *Server) render(r *http.Request, rec ticketing.Record) map[string]any {
 		out[field] = map[string]string{"link": "http://" + r.Host + "/api/now/table/sys_user/" + userID, "value": userID}
 	}
 	out[field+".email"] = rec.Requester
+
 	fields := r.URL.Query().Get("sysparm_fields")
 	if fields == "" {
 		delete(out, field+".email")

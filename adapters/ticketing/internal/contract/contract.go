@@ -1,7 +1,8 @@
 // Package contract is the test table every ticketing adapter runs against its emulator, so
-// the four systems are held to the same behaviour: get, idempotent create (also after a
-// timed-out first attempt), public and internal comments, status changes, resolve, attach,
-// and the typed errors for expired credentials, throttling, missing tickets and rejected data.
+// the four systems are held to the same behaviour. The table covers get, idempotent create
+// (also after a timed-out first attempt), public and internal comments, status changes,
+// resolve and attach. It also checks the typed errors for expired credentials, throttling,
+// missing tickets and rejected data.
 package contract
 
 import (

@@ -36,7 +36,7 @@ type Client struct {
 	// Clock times the retries; nil means SystemClock.
 	Clock Clock
 	// MaxAttempts is the number of tries for one request, the first included, when the
-	// system answers 429 or 503; zero means DefaultMaxAttempts.
+	// system returns 429 or 503. Zero means DefaultMaxAttempts.
 	MaxAttempts int
 	// MaxWait is the longest single wait between tries; a longer Retry-After ends the retries
 	// with Throttled at once. Zero means DefaultMaxWait.
@@ -61,7 +61,7 @@ type Request struct {
 	Header      http.Header
 	// Operation names the call in errors, such as "getting ticket".
 	Operation string
-	// TicketID is reported in TicketNotFound when the system answers 404.
+	// TicketID is reported in TicketNotFound when the system returns 404.
 	TicketID string
 }
 
@@ -129,6 +129,7 @@ func (c *Client) send(ctx context.Context, req Request) (*Response, error) {
 	if c.Auth != nil {
 		c.Auth(httpReq)
 	}
+
 	httpClient := c.HTTP
 	if httpClient == nil {
 		httpClient = http.DefaultClient
@@ -138,6 +139,7 @@ func (c *Client) send(ctx context.Context, req Request) (*Response, error) {
 		// The *url.Error names the URL, which carries no credentials: they travel in headers.
 		return nil, err
 	}
+
 	defer httpResp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(httpResp.Body, maxBodyBytes))
 	if err != nil {
