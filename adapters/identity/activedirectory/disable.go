@@ -55,7 +55,11 @@ func (c *Client) Disable(ctx context.Context, guid string) (Change, error) {
 	req.Delete("userAccountControl", []string{formatInt32(a.UserAccountControl)})
 	req.Add("userAccountControl", []string{formatInt32(a.UserAccountControl | uacAccountDisable)})
 	if err := s.conn.Modify(req); err != nil {
-		return Change{}, c.classifyUser(ctx, fmt.Sprintf("disabling %q", a.DN), a, err)
+		operation := fmt.Sprintf("disabling %q", a.DN)
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchAttribute) {
+			return Change{}, fmt.Errorf("%s: userAccountControl changed while the account was being disabled: run the step again: %w", operation, err)
+		}
+		return Change{}, c.classifyUser(ctx, operation, a, err)
 	}
 	c.log.InfoContext(ctx, "disabled AD account", "dn", a.DN)
 	return Change{Status: StatusDisabled, DN: a.DN}, nil
