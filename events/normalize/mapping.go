@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/secamo/orchestrator/events"
@@ -32,11 +33,27 @@ func MappingFor(c *tenants.Config) TicketMapping {
 		BaseURL:              strings.TrimRight(c.Ticketing.BaseURL, "/"),
 	}
 	if c.Timezone != "" {
-		if loc, err := time.LoadLocation(c.Timezone); err == nil {
-			m.Location = loc
-		}
+		m.Location = loadLocation(c.Timezone)
 	}
 	return m
+}
+
+// locations caches time zones by name, because time.LoadLocation reads the zone database on
+// every call and MappingFor runs once per webhook.
+var locations sync.Map
+
+// loadLocation returns the named zone, or nil when it is unknown (tenant validation reports
+// that).
+func loadLocation(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	locations.Store(name, loc)
+	return loc
 }
 
 // classify applies the first matching rule to the ticket record and fills the event's kind,
