@@ -13,7 +13,8 @@ import (
 	"time"
 )
 
-// Link is what an approval link carries besides the tenant and id in its path.
+// Link is the content of an approval link: the tenant and id in its path, the approver and
+// expiry in its query.
 type Link struct {
 	Tenant   string
 	ID       string

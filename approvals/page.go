@@ -15,7 +15,7 @@ var pageHTML string
 
 var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
 
-// page is the data of the confirmation page and of every answer page.
+// page is the data of the confirmation page and of every result or error page.
 type page struct {
 	T          *Texts
 	Messages   []string

@@ -18,7 +18,7 @@ const (
 	StatusExpired  Status = "expired"
 )
 
-// Decision is the answer an approver gives.
+// Decision is an approver's yes or no.
 type Decision string
 
 // Decisions an approver can give.

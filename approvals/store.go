@@ -37,7 +37,7 @@ type Store interface {
 	Audit(ctx context.Context, id string) ([]AuditEvent, error)
 }
 
-// DecisionInput is what Store.Decide writes.
+// DecisionInput is the decision Store.Decide writes.
 type DecisionInput struct {
 	Decision Decision
 	Approver string

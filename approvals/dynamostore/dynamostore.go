@@ -95,8 +95,8 @@ func (s *Store) Get(ctx context.Context, id string) (approvals.Record, error) {
 }
 
 // Decide implements approvals.Store with an update conditioned on the pending status and
-// the expiry. When the condition fails, DynamoDB returns the item as it was, which tells
-// who decided first.
+// the expiry. When the condition fails, DynamoDB returns the item as it was, which names
+// the first approver.
 func (s *Store) Decide(ctx context.Context, id string, d approvals.DecisionInput) (approvals.Record, error) {
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           &s.table,

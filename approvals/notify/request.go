@@ -6,7 +6,7 @@ import (
 	"github.com/secamo/orchestrator/approvals"
 )
 
-// Request is what every message of one approval request shows.
+// Request is the content shared by every message of one approval request.
 type Request struct {
 	Record approvals.Record
 	// Links maps each approver to their personal signed link.

@@ -14,7 +14,7 @@ import (
 
 // Teams posts approval requests to a Microsoft Teams Workflows webhook ("Post to a channel
 // when a webhook request is received"), which expects a message with Adaptive Card
-// attachments and answers 202 Accepted.
+// attachments and responds with 202 Accepted.
 type Teams struct {
 	// Client sends the requests; nil means http.DefaultClient.
 	Client *http.Client
@@ -139,7 +139,7 @@ func (c *Teams) Post(ctx context.Context, webhookURL string, msg TeamsMessage) e
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		detail, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
-		return fmt.Errorf("posting Teams message: webhook answered %s: %s", resp.Status, bytes.TrimSpace(detail))
+		return fmt.Errorf("posting Teams message: webhook responded %s: %s", resp.Status, bytes.TrimSpace(detail))
 	}
 	return nil
 }

@@ -28,9 +28,9 @@ FILE, with the same rules as the confirmation page: the first decision wins, an 
 request cannot be decided, and the requester cannot approve their own request. The audit log
 records it as an operator decision.
 
-The command does not resume the workflow itself: it stores the decision as undelivered, and
-the process that serves approvals for this database ("orchestrator serve", which runs
-approvals.Service.Sweep) passes it to the waiting execution.`
+The command does not resume the workflow itself. It stores the decision as undelivered, and
+approvals.Service.Sweep, run by the process that serves approvals for this database, passes
+it to the waiting execution.`
 
 func runApprove(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("approve", flag.ContinueOnError)

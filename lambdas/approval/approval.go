@@ -27,7 +27,7 @@ type Input struct {
 	Level int `json:"level,omitempty"`
 	// Approvers overrides the level's approvers from the tenant file.
 	Approvers []string `json:"approvers,omitempty"`
-	// Action says in one sentence what will happen when approved.
+	// Action describes in one sentence the change an approval allows.
 	Action    string `json:"action"`
 	Reason    string `json:"reason"`
 	TicketURL string `json:"ticketUrl"`

@@ -6,8 +6,8 @@
 //
 // Escalation: the tenant file lists levels of approvers, each with a timeout. The Levels
 // step returns them with their timeouts in seconds, so the ASL task of level N can read its
-// TimeoutSecondsPath. On States.Timeout the workflow asks level N+1; after the last level it
-// rejects the request and says so on the ticket. docs/approvals.md shows the ASL.
+// TimeoutSecondsPath. On States.Timeout the workflow requests approval from level N+1. After
+// the last level it rejects the request and comments the reason on the ticket. docs/approvals.md shows the ASL.
 //
 // The step does not decide anything and never sends the task token anywhere.
 package approval

@@ -24,7 +24,7 @@ type LevelsOutput struct {
 }
 
 // Levels returns the tenant's escalation levels, so a workflow can set each wait task's
-// TimeoutSecondsPath and knows how many levels to ask.
+// TimeoutSecondsPath and see how many levels there are.
 func (h *Handler) Levels(ctx context.Context, in LevelsInput) (LevelsOutput, error) {
 	cfg, ok := h.Tenants.Tenant(in.Tenant)
 	if !ok {
