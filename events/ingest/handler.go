@@ -32,8 +32,8 @@ type systemClock struct{}
 
 func (systemClock) Now() time.Time { return time.Now() }
 
-// DefaultMaxBodyBytes is the body size accepted when Handler.MaxBodyBytes is zero. Ticket
-// webhooks and single findings are a few kilobytes; a Security Hub batch stays well below.
+// DefaultMaxBodyBytes is the body size accepted when Handler.MaxBodyBytes is zero. It is four
+// times EventBridge's 256 KB event limit, so a forwarded Security Hub batch always fits.
 const DefaultMaxBodyBytes = 1 << 20
 
 // Systems lists the {system} path values the handler accepts.
@@ -245,6 +245,9 @@ func (q *request) start(ctx context.Context, decisions []rules.Decision) {
 			continue
 		}
 		for _, workflow := range d.Workflows {
+			// NOTE: names are unique per state machine, and each tenant has its own deployment.
+			// An engine that serves several tenants with one state machine must keep them
+			// apart, because two tenants' ticket ids can coincide.
 			id, err := q.h.Starter.StartExecution(ctx, workflow, d.ExecutionName, string(input))
 			switch {
 			case err == nil:
