@@ -1,0 +1,373 @@
+package statemachines
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
+	"github.com/secamo/orchestrator/adapters/identity"
+	"github.com/secamo/orchestrator/adapters/ticketing"
+	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/tenants"
+)
+
+// fakeMu serialises the fakes, because the engine runs Parallel branches at the same time.
+var fakeMu sync.Mutex
+
+// fakeClock returns a fixed time.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) Now() time.Time { return c.t }
+
+// fakeEntra is an in-memory Entra ID tenant.
+type fakeEntra struct {
+	users       map[string]*identity.User // by object id
+	memberships map[string][]identity.Membership
+	licenses    map[string][]identity.License
+	validFrom   map[string]time.Time
+	clock       *fakeClock
+	// failRemove maps a group id to the error its removal returns.
+	failRemove map[string]error
+	calls      []string
+}
+
+func (f *fakeEntra) GetUser(_ context.Context, key string) (*identity.User, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	for _, u := range f.users {
+		if u.ID == key || strings.EqualFold(u.UserPrincipalName, key) {
+			c := *u
+			return &c, nil
+		}
+	}
+	return nil, &identity.UserNotFound{User: key}
+}
+
+func (f *fakeEntra) DisableUser(_ context.Context, id string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "DisableUser "+id)
+	f.users[id].AccountEnabled = false
+	return nil
+}
+
+func (f *fakeEntra) ListMemberships(_ context.Context, id string) ([]identity.Membership, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	return append([]identity.Membership{}, f.memberships[id]...), nil
+}
+
+func (f *fakeEntra) RemoveMembership(_ context.Context, userID string, m identity.Membership) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "RemoveMembership "+m.ID)
+	if err := f.failRemove[m.ID]; err != nil {
+		return err
+	}
+	var kept []identity.Membership
+	for _, x := range f.memberships[userID] {
+		if x.ID != m.ID {
+			kept = append(kept, x)
+		}
+	}
+	f.memberships[userID] = kept
+	return nil
+}
+
+func (f *fakeEntra) ListLicenses(_ context.Context, id string) ([]identity.License, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	return append([]identity.License{}, f.licenses[id]...), nil
+}
+
+func (f *fakeEntra) RemoveLicenses(_ context.Context, id string, skus []string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "RemoveLicenses "+strings.Join(skus, ","))
+	var kept []identity.License
+	for _, l := range f.licenses[id] {
+		remove := false
+		for _, s := range skus {
+			remove = remove || s == l.SkuID
+		}
+		if !remove {
+			kept = append(kept, l)
+		}
+	}
+	f.licenses[id] = kept
+	return nil
+}
+
+func (f *fakeEntra) RevokeSessions(_ context.Context, id string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "RevokeSessions "+id)
+	f.validFrom[id] = f.clock.Now()
+	return nil
+}
+
+func (f *fakeEntra) SessionsValidFrom(_ context.Context, id string) (time.Time, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	return f.validFrom[id], nil
+}
+
+// fakeAD is an in-memory Active Directory.
+type fakeAD struct {
+	users  map[string]*identity.User // by user principal name
+	groups map[string][]identity.Membership
+	// passwords counts password resets per DN; the values are never compared.
+	passwords map[string]int
+	calls     []string
+}
+
+func (f *fakeAD) FindUser(_ context.Context, upn string) (*identity.User, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	u, ok := f.users[strings.ToLower(upn)]
+	if !ok {
+		return nil, &identity.UserNotFound{User: upn}
+	}
+	c := *u
+	return &c, nil
+}
+
+func (f *fakeAD) byDN(dn string) *identity.User {
+	for _, u := range f.users {
+		if strings.EqualFold(u.DistinguishedName, dn) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (f *fakeAD) ListGroups(_ context.Context, dn string) ([]identity.Membership, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	u := f.byDN(dn)
+	if u == nil {
+		return nil, &identity.UserNotFound{User: dn}
+	}
+	return append([]identity.Membership{}, f.groups[u.UserPrincipalName]...), nil
+}
+
+func (f *fakeAD) ResetPassword(_ context.Context, dn, password string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	if len(password) < 16 {
+		return fmt.Errorf("password too short")
+	}
+	f.calls = append(f.calls, "ResetPassword")
+	f.passwords[dn]++
+	return nil
+}
+
+func (f *fakeAD) DisableAccount(_ context.Context, dn, description string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "DisableAccount "+description)
+	f.byDN(dn).AccountEnabled = false
+	return nil
+}
+
+func (f *fakeAD) MoveToOU(_ context.Context, dn, ou string) (string, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "MoveToOU "+ou)
+	u := f.byDN(dn)
+	rdn, _, _ := strings.Cut(dn, ",")
+	u.DistinguishedName = rdn + "," + ou
+	return u.DistinguishedName, nil
+}
+
+func (f *fakeAD) RemoveGroupMember(_ context.Context, groupDN, userDN string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "RemoveGroupMember "+groupDN)
+	u := f.byDN(userDN)
+	var kept []identity.Membership
+	for _, g := range f.groups[u.UserPrincipalName] {
+		if g.ID != groupDN {
+			kept = append(kept, g)
+		}
+	}
+	f.groups[u.UserPrincipalName] = kept
+	return nil
+}
+
+// fakeKeys is an in-memory set of IAM access keys.
+type fakeKeys struct {
+	keys  map[string][]awsadapter.AccessKey
+	calls []string
+}
+
+func (f *fakeKeys) ListAccessKeys(_ context.Context, user string) ([]awsadapter.AccessKey, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	keys, ok := f.keys[user]
+	if !ok {
+		return nil, &awsadapter.NoSuchIAMUser{UserName: user}
+	}
+	return append([]awsadapter.AccessKey{}, keys...), nil
+}
+
+func (f *fakeKeys) DeactivateAccessKey(_ context.Context, user, id string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.calls = append(f.calls, "Deactivate "+id)
+	for i := range f.keys[user] {
+		if f.keys[user][i].ID == id {
+			f.keys[user][i].Status = awsadapter.KeyInactive
+		}
+	}
+	return nil
+}
+
+// fakeTickets is an in-memory ticketing system.
+type fakeTickets struct {
+	tickets  map[string]*ticketing.Ticket
+	comments []fakeComment
+	resolved map[string]string
+	err      error // returned by Comment when set
+}
+
+type fakeComment struct {
+	ticket, body string
+	visibility   ticketing.Visibility
+}
+
+func (f *fakeTickets) GetTicket(_ context.Context, id string) (*ticketing.Ticket, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	t, ok := f.tickets[id]
+	if !ok {
+		return nil, &ticketing.TicketNotFound{ID: id}
+	}
+	c := *t
+	return &c, nil
+}
+
+func (f *fakeTickets) Comment(_ context.Context, id, body string, v ticketing.Visibility) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	if f.err != nil {
+		return f.err
+	}
+	f.comments = append(f.comments, fakeComment{ticket: id, body: body, visibility: v})
+	return nil
+}
+
+func (f *fakeTickets) Resolve(_ context.Context, id, note string) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.resolved[id] = note
+	return nil
+}
+
+// fakeEscalator records escalations.
+type fakeEscalator struct{ got []offboarding.Escalation }
+
+func (f *fakeEscalator) Escalate(_ context.Context, e offboarding.Escalation) error {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	f.got = append(f.got, e)
+	return nil
+}
+
+// world is one tenant with a hybrid leaver, Jan Peeters, synchronised from AD. He has two
+// cloud groups, one dynamic group, one on-premises group and two licences (one through a
+// group). His AD account has one group, and his IAM user has one active access key.
+type world struct {
+	steps     *offboarding.Steps
+	entra     *fakeEntra
+	ad        *fakeAD
+	keys      *fakeKeys
+	tickets   *fakeTickets
+	escalator *fakeEscalator
+	clock     *fakeClock
+}
+
+const (
+	janUPN = "jan.peeters@example.com"
+	janID  = "11111111-1111-1111-1111-111111111111"
+	janDN  = "CN=Jan Peeters,OU=Staff,DC=example,DC=local"
+	offOU  = "OU=Disabled Users,DC=example,DC=local"
+)
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	clock := &fakeClock{t: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
+	tenant := &tenants.Config{
+		Name: "example", Locale: "en",
+		Ticketing: tenants.Ticketing{Fields: map[string]string{"user": "udf_user"}},
+		Identity: tenants.Identity{
+			Entra:           &tenants.Entra{TenantID: "t", ClientID: "c"},
+			ActiveDirectory: &tenants.ActiveDirectory{DisabledOU: offOU},
+		},
+		Approvals: tenants.Approvals{Levels: []tenants.ApprovalLevel{
+			{Approvers: []string{"it-manager@example.com"}, Timeout: tenants.Duration(4 * time.Hour)},
+			{Approvers: []string{"cio@example.com"}, Timeout: tenants.Duration(20 * time.Hour)},
+		}},
+		Exclusions: tenants.Exclusions{
+			BreakGlass:      []string{"breakglass01@example.onmicrosoft.com"},
+			VIPUsers:        []string{"CEO@example.com"},
+			ProtectedGroups: []string{"Domain Admins", "Tier0 Admins"},
+		},
+		AWS: tenants.AWS{IAMUsers: map[string]string{"Jan.Peeters@example.com": "jan.peeters"}},
+	}
+	entra := &fakeEntra{
+		clock: clock,
+		users: map[string]*identity.User{janID: {
+			ID: janID, UserPrincipalName: janUPN, DisplayName: "Jan Peeters",
+			AccountEnabled: true, OnPremisesSyncEnabled: true,
+		}},
+		memberships: map[string][]identity.Membership{janID: {
+			{ID: "g-sales", DisplayName: "Sales", Kind: identity.KindGroup, Removable: true},
+			{ID: "g-m365", DisplayName: "M365 E3 users", Kind: identity.KindGroup, Removable: true},
+			{ID: "g-all", DisplayName: "All staff", Kind: identity.KindGroup, Dynamic: true},
+			{ID: "g-vpn", DisplayName: "VPN users", Kind: identity.KindGroup, OnPremises: true},
+		}},
+		licenses: map[string][]identity.License{janID: {
+			{SkuID: "sku-visio", SkuPartNumber: "VISIOCLIENT"},
+			{SkuID: "sku-e3", SkuPartNumber: "ENTERPRISEPACK", AssignedByGroup: "g-m365"},
+		}},
+		validFrom:  map[string]time.Time{janID: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+		failRemove: map[string]error{},
+	}
+	ad := &fakeAD{
+		users: map[string]*identity.User{janUPN: {
+			ID: "ad-guid", UserPrincipalName: janUPN, SAMAccountName: "jpeeters",
+			DistinguishedName: janDN, DisplayName: "Jan Peeters", AccountEnabled: true,
+		}},
+		groups: map[string][]identity.Membership{janUPN: {
+			{ID: "CN=VPN users,OU=Groups,DC=example,DC=local", DisplayName: "VPN users", Kind: identity.KindGroup, Removable: true},
+		}},
+		passwords: map[string]int{},
+	}
+	keys := &fakeKeys{keys: map[string][]awsadapter.AccessKey{"jan.peeters": {
+		{ID: "AKIAJAN1", UserName: "jan.peeters", Status: awsadapter.KeyActive},
+	}}}
+	tickets := &fakeTickets{
+		tickets: map[string]*ticketing.Ticket{"101": {
+			ID: "101", Key: "HR-101", Subject: "Leaver: Jan Peeters", Requester: "hr@example.com",
+			Fields: map[string]string{"udf_user": janUPN},
+		}},
+		resolved: map[string]string{},
+	}
+	esc := &fakeEscalator{}
+	steps := &offboarding.Steps{
+		Tenant: tenant, Tickets: tickets,
+		EntraUsers: entra, EntraGroups: entra, EntraLicenses: entra, EntraSessions: entra,
+		ADUsers: ad, ADAccounts: ad, ADGroups: ad, AccessKeys: keys,
+		Evidence: offboarding.DirStore{Dir: t.TempDir()}, Escalator: esc, Clock: clock,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	return &world{steps: steps, entra: entra, ad: ad, keys: keys, tickets: tickets, escalator: esc, clock: clock}
+}
+
