@@ -141,8 +141,12 @@ func (e *Engine) GetExecutionHistory(ctx context.Context, executionARN string) (
 		return nil, err
 	}
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	return append([]HistoryEvent(nil), x.history...), nil
+	events := append([]HistoryEvent(nil), x.history...)
+	x.mu.Unlock()
+	for i := range events {
+		events[i].Details = renderDetails(events[i].Details)
+	}
+	return events, nil
 }
 
 // Wait blocks until the execution finishes or ctx ends and returns its final description.

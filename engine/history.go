@@ -51,6 +51,33 @@ func (h HistoryEvent) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
+// jsonText is a history detail that holds a value and becomes its JSON text when the history
+// is read, so a transition does not pay for encoding unless someone looks. Values in the
+// engine are never modified after they are made, so the text is the one at the event.
+type jsonText struct{ v any }
+
+var notTruncated = map[string]any{"truncated": false}
+
+// renderDetails returns details with every jsonText written out, and nested maps copied so
+// callers cannot change the stored history.
+func renderDetails(d map[string]any) map[string]any {
+	if d == nil {
+		return nil
+	}
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		switch x := v.(type) {
+		case jsonText:
+			out[k] = jsonString(x.v)
+		case map[string]any:
+			out[k] = renderDetails(x)
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // record appends an event to the execution history and returns its id. A thread that is
 // silent (inside a distributed Map, whose events AWS keeps in child executions) records nothing.
 func (th *thread) record(eventType string, details map[string]any) int64 {

@@ -200,7 +200,7 @@ func (th *thread) itemInput(run *stateRun, child *thread, input any, states map[
 	if !st.HasItemSelector {
 		return item, nil
 	}
-	ctxObj := th.contextObject(run)
+	ctxObj := th.buildContextObject(run)
 	ctxObj["Map"] = map[string]any{"Item": child.mapItem}
 	if states != nil {
 		s := map[string]any{"input": states["input"], "context": ctxObj}

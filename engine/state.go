@@ -36,7 +36,7 @@ type outcome struct {
 func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
 	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
 	run.enteredID = th.record(st.Type+"StateEntered", map[string]any{
-		"name": st.Name, "input": jsonString(raw), "inputDetails": map[string]any{"truncated": false},
+		"name": st.Name, "input": jsonText{raw}, "inputDetails": notTruncated,
 	})
 	attempts := make([]int, len(st.Retry))
 	for {
@@ -86,7 +86,7 @@ func (th *thread) exit(run *stateRun, res outcome) string {
 		th.vars[k] = v
 	}
 	if run.st.Type != asl.TypeFail {
-		details := map[string]any{"name": run.st.Name, "output": jsonString(res.out), "outputDetails": map[string]any{"truncated": false}}
+		details := map[string]any{"name": run.st.Name, "output": jsonText{res.out}, "outputDetails": notTruncated}
 		if len(res.assign) > 0 {
 			assigned := map[string]any{}
 			for k, v := range res.assign {
@@ -103,7 +103,7 @@ func checkSize(st *asl.State, out any) *Failure {
 	if st.Type != asl.TypePass && st.Type != asl.TypeTask {
 		return nil
 	}
-	if len(jsonString(out)) > maxPayloadBytes {
+	if exceedsPayloadLimit(out) {
 		return failf(asl.ErrorDataLimitExceeded, fmt.Sprintf("The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.Name))
 	}
 	return nil
@@ -210,8 +210,16 @@ func (th *thread) execute(ctx context.Context, run *stateRun) (outcome, *Failure
 	return outcome{}, failf(asl.ErrorRuntime, "unknown state type "+st.Type)
 }
 
-// contextObject builds the context object ($$, $states.context) of a state run.
+// contextObject builds the context object ($$, $states.context) of a state run. It returns
+// nil for a state whose fields never read it.
 func (th *thread) contextObject(run *stateRun) map[string]any {
+	if !th.e.readsContext(run.st) {
+		return nil
+	}
+	return th.buildContextObject(run)
+}
+
+func (th *thread) buildContextObject(run *stateRun) map[string]any {
 	x := th.x
 	c := map[string]any{
 		"Execution": map[string]any{

@@ -55,7 +55,7 @@ func (e *Engine) run(ctx context.Context, x *execution, input any) {
 	out, fail := th.runMachine(ctx, input)
 	switch {
 	case fail == nil:
-		if len(jsonString(out)) > maxPayloadBytes {
+		if exceedsPayloadLimit(out) {
 			th.fail(failf(asl.ErrorDataLimitExceeded, "The execution output exceeds the maximum number of bytes service limit."))
 			return
 		}
