@@ -13,8 +13,52 @@ import (
 
 // jsonataExpr is a compiled JSONata expression together with the text AWS quotes in errors.
 type jsonataExpr struct {
-	text     string // the expression between "{%" and "%}", trimmed
-	compiled *jsonata.Expr
+	text      string // the expression between "{%" and "%}", trimmed
+	compiled  *jsonata.Expr
+	instances sync.Pool // of *jsonataInstance
+}
+
+// jsonataInstance is a copy of a compiled expression with the AWS functions registered,
+// used by one evaluation at a time. The library keeps variables in the expression itself,
+// so concurrent evaluations need separate copies.
+type jsonataInstance struct {
+	expr  jsonata.Expr
+	bound map[string]bool // names of the variables registered so far
+}
+
+// instance returns a copy of the expression ready to evaluate with the given variables.
+func (e *jsonataExpr) instance(bindings map[string]any) (*jsonataInstance, error) {
+	if pooled, ok := e.instances.Get().(*jsonataInstance); ok && pooled.binds(bindings) {
+		if err := pooled.expr.RegisterVars(bindings); err != nil {
+			return nil, err
+		}
+		return pooled, nil
+	}
+	inst := &jsonataInstance{expr: *e.compiled, bound: make(map[string]bool, len(bindings))}
+	if err := inst.expr.RegisterExts(awsJSONataFunctions); err != nil {
+		return nil, err
+	}
+	if err := inst.expr.RegisterVars(bindings); err != nil {
+		return nil, err
+	}
+	for name := range bindings {
+		inst.bound[name] = true
+	}
+	return inst, nil
+}
+
+// binds reports whether the instance can take these variables: the library cannot remove a
+// variable, so an instance is reused only when it has no variable that bindings lacks.
+func (inst *jsonataInstance) binds(bindings map[string]any) bool {
+	if len(inst.bound) != len(bindings) {
+		return false
+	}
+	for name := range bindings {
+		if !inst.bound[name] {
+			return false
+		}
+	}
+	return true
 }
 
 var jsonataCache sync.Map // string -> jsonataCacheEntry
@@ -32,10 +76,10 @@ func jsonataText(s string) (string, bool) {
 	return strings.TrimSpace(s[2 : len(s)-2]), true
 }
 
-// NOTE: the compiled expression's function and variable registry starts empty only while
-// nothing calls the library's package-level jsonata.RegisterExts or RegisterVars. Each
-// evaluation copies the compiled expression and registers its own functions and variables
-// on the copy, which is safe for concurrent use only under that condition.
+// NOTE: a copy of a compiled expression shares its function and variable registry with the
+// original when that registry is not empty, which happens only after a call of the library's
+// package-level jsonata.RegisterExts or RegisterVars. Instances are independent, and so safe
+// for concurrent use, only while nothing in the process makes such a call.
 func compileJSONata(text string) (*jsonataExpr, error) {
 	if entry, ok := jsonataCache.Load(text); ok {
 		e := entry.(jsonataCacheEntry)
@@ -161,14 +205,63 @@ func evalJSONataValue(v any, field string, bindings map[string]any) (any, error)
 func jsonataBindings(s JSONataScope) map[string]any {
 	bindings := make(map[string]any, len(s.Vars)+1)
 	for name, value := range s.Vars {
-		bindings[name] = value
+		bindings[name] = toJSONataValue(value)
 	}
 	states := make(map[string]any, len(s.States))
 	for k, value := range s.States {
-		states[k] = value
+		states[k] = toJSONataValue(value)
 	}
 	bindings["states"] = states
 	return bindings
+}
+
+// jsonataNull is how the JSONata library represents JSON null; a nil interface is undefined
+// to it.
+var jsonataNull = (*any)(nil)
+
+// toJSONataValue replaces every JSON null in v with jsonataNull, copying only the objects and
+// arrays that contain a null.
+func toJSONataValue(v any) any {
+	if !containsNull(v) {
+		return v
+	}
+	switch x := v.(type) {
+	case nil:
+		return jsonataNull
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = toJSONataValue(item)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			out[k] = toJSONataValue(item)
+		}
+		return out
+	}
+	return v
+}
+
+func containsNull(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case []any:
+		for _, item := range x {
+			if containsNull(item) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, item := range x {
+			if containsNull(item) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func queryError(text, field, detail string) error {
@@ -184,14 +277,12 @@ func evalJSONataExpr(text, field string, bindings map[string]any) (any, error) {
 	if err != nil {
 		return nil, queryError(text, field, "could not be parsed. "+err.Error())
 	}
-	instance := *expr.compiled
-	if err := instance.RegisterExts(awsJSONataFunctions); err != nil {
+	inst, err := expr.instance(bindings)
+	if err != nil {
 		return nil, queryError(text, field, "threw an error during evaluation. "+err.Error())
 	}
-	if err := instance.RegisterVars(bindings); err != nil {
-		return nil, queryError(text, field, "threw an error during evaluation. "+err.Error())
-	}
-	result, err := evalJSONataSafely(&instance)
+	result, err := evalJSONataSafely(&inst.expr)
+	expr.instances.Put(inst)
 	if errors.Is(err, jsonata.ErrUndefined) {
 		return nil, queryError(text, field, "returned nothing (undefined).")
 	}
@@ -237,6 +328,11 @@ func toJSONValue(v any) (any, bool) {
 	switch x := v.(type) {
 	case nil, bool, float64, string:
 		return x, true
+	case *any:
+		if x == nil {
+			return nil, true
+		}
+		return toJSONValue(*x)
 	case int:
 		return float64(x), true
 	case int64:

@@ -150,3 +150,50 @@ func TestJSONataConcurrentVariables(t *testing.T) {
 		t.Error(msg)
 	}
 }
+
+func TestJSONataNullValues(t *testing.T) {
+	scope := JSONataScope{
+		States: map[string]any{"input": decode(t, `{"k": null, "list": [1, null]}`)},
+		Vars:   map[string]any{"x": nil, "y": decode(t, `{"a": null}`)},
+	}
+	tests := []struct {
+		expr string
+		want string
+	}{
+		{"{% $x = null %}", `true`},
+		{"{% $x %}", `null`},
+		{"{% $y.a %}", `null`},
+		{"{% $states.input.k = null %}", `true`},
+		{"{% $states.input.list %}", `[1, null]`},
+		{"{% $states.input %}", `{"k": null, "list": [1, null]}`},
+		{"{% $exists($states.input.k) %}", `true`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			got, err := EvalJSONataTemplate(tt.expr, scope)
+			if err != nil {
+				t.Fatalf("EvalJSONataTemplate error: %v", err)
+			}
+			if want := decode(t, tt.want); !reflect.DeepEqual(got, want) {
+				t.Errorf("EvalJSONataTemplate = %#v, want %#v", got, want)
+			}
+		})
+	}
+}
+
+// TestJSONataVariableNotKept checks that a variable of one evaluation is not visible to a
+// later evaluation of the same expression without it.
+func TestJSONataVariableNotKept(t *testing.T) {
+	const expr = "{% $kept %}"
+	got, err := EvalJSONataTemplate(expr, JSONataScope{Vars: map[string]any{"kept": "first"}})
+	if err != nil || got != "first" {
+		t.Fatalf("first evaluation = %#v, %v; want \"first\"", got, err)
+	}
+	for range 3 {
+		_, err = EvalJSONataTemplate(expr, JSONataScope{Vars: map[string]any{"other": 1.0}})
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Cause, "returned nothing (undefined)") {
+			t.Fatalf("evaluation without the variable: error = %v, want undefined", err)
+		}
+	}
+}
