@@ -207,10 +207,16 @@ func TestOffboardingApproved(t *testing.T) {
 	if got := r.approver.levels; len(got) != 1 || got[0] != 1 {
 		t.Errorf("approval levels asked = %v, want [1]", got)
 	}
-	if n := r.transitions(); n > maxTransitions {
-		t.Errorf("%d state transitions, more than the budget of %d", n, maxTransitions)
-	} else {
-		t.Logf("%d state transitions (parent and child)", n)
+	if n := r.transitions(); n != 21 || n > maxTransitions {
+		t.Errorf("%d state transitions, want 21 (budget %d)", n, maxTransitions)
+	}
+}
+
+// requireTransitions checks the count that docs/workflows/user-offboarding.md lists.
+func (r *run) requireTransitions(t *testing.T, want int) {
+	t.Helper()
+	if n := r.transitions(); n != want {
+		t.Errorf("%d state transitions, want %d", n, want)
 	}
 }
 
@@ -220,6 +226,7 @@ func TestOffboardingCloudOnlyUser(t *testing.T) {
 	delete(w.ad.users, janUPN)
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "SUCCEEDED", "")
+	r.requireTransitions(t, 21)
 	if w.entra.users[janID].AccountEnabled {
 		t.Error("Entra account still enabled")
 	}
@@ -229,6 +236,7 @@ func TestOffboardingRejected(t *testing.T) {
 	w := newWorld(t)
 	r := runOffboarding(t, w, `{"ticketId":"101","dryRun":false}`, func(int) (approvals.Decision, bool) { return approvals.Reject, true })
 	r.requireStatus(t, "FAILED", "ApprovalRejected")
+	r.requireTransitions(t, 7)
 	if !w.entra.users[janID].AccountEnabled || !w.ad.users[janUPN].AccountEnabled {
 		t.Error("an account was disabled after a rejection")
 	}
@@ -245,6 +253,7 @@ func TestOffboardingDryRun(t *testing.T) {
 	w := newWorld(t)
 	r := runOffboarding(t, w, `{"ticketId":"101","dryRun":true}`, approveAll)
 	r.requireStatus(t, "SUCCEEDED", "")
+	r.requireTransitions(t, 6)
 	if len(r.approver.levels) != 0 {
 		t.Errorf("approval requested in a dry run: %v", r.approver.levels)
 	}
@@ -262,6 +271,7 @@ func TestOffboardingExcludedAccount(t *testing.T) {
 	w.steps.Tenant.Exclusions.VIPUsers = []string{janUPN}
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "FAILED", "OffboardingFailed")
+	r.requireTransitions(t, 4)
 	if len(r.approver.levels) != 0 {
 		t.Errorf("approval requested for an excluded account: %v", r.approver.levels)
 	}
@@ -313,6 +323,7 @@ func TestOffboardingSecondLevelApproves(t *testing.T) {
 	w := newWorld(t)
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, func(level int) (approvals.Decision, bool) { return approvals.Approve, level == 2 })
 	r.requireStatus(t, "SUCCEEDED", "")
+	r.requireTransitions(t, 22)
 	if got := r.approver.levels; len(got) != 2 {
 		t.Errorf("approval levels asked = %v, want [1 2]", got)
 	}
