@@ -24,6 +24,7 @@ var _ IAMAPI = (*iam.Client)(nil)
 const (
 	KeyActive   = string(iamtypes.StatusTypeActive)
 	KeyInactive = string(iamtypes.StatusTypeInactive)
+	KeyExpired  = string(iamtypes.StatusTypeExpired)
 )
 
 // AccessKey is one IAM access key of a user. It never contains the secret.
