@@ -10,8 +10,8 @@ import (
 	"testing"
 )
 
-// Starting a domain controller is covered by the Active Directory adapter's tests, which use
-// Start for every run; these tests cover the pieces that need no Samba.
+// The Active Directory adapter's tests call Start on every run, so they cover starting a
+// domain controller. These tests cover the pieces that need no Samba.
 
 func TestWriteCertificatesVerify(t *testing.T) {
 	dir := t.TempDir()
