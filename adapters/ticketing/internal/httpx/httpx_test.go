@@ -44,6 +44,10 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Fri, 04 Dec 2026 20:00:30 GMT", 30 * time.Second, true},
 		{"Fri, 04 Dec 2026 19:00:00 GMT", 0, true},
 		{"1e30", 0, false},
+		{"NaN", 0, false},
+		{"+Inf", 0, false},
+		{"0x10", 0, false},
+		{"99999999999", 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseRetryAfter(tt.in, now)

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +16,9 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	if value == "" {
 		return 0, false
 	}
-	if seconds, err := strconv.ParseFloat(value, 64); err == nil {
-		if seconds < 0 || seconds > maxRetryAfterSeconds {
+	if secondsPattern.MatchString(value) {
+		seconds, err := strconv.ParseFloat(value, 64)
+		if err != nil || seconds > maxRetryAfterSeconds {
 			return 0, false
 		}
 		return time.Duration(seconds * float64(time.Second)), true
@@ -27,6 +29,10 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	}
 	return max(date.Sub(now), 0), true
 }
+
+// secondsPattern accepts plain decimal seconds only, so ParseFloat's NaN, Inf, signs,
+// exponents and hexadecimal forms are rejected.
+var secondsPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // maxRetryAfterSeconds bounds the parsed value so the conversion to a Duration cannot
 // overflow; the client's MaxWait rejects long waits well below it.
