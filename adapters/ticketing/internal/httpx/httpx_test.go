@@ -1,10 +1,14 @@
 package httpx
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,5 +182,40 @@ func TestDoRejectsUnreadableJSON(t *testing.T) {
 	var invalid *ticketing.InvalidTicketData
 	if !errors.As(err, &invalid) {
 		t.Fatalf("DoJSON = %v, want InvalidTicketData", err)
+	}
+}
+
+func TestDoKeepsCredentialsOutOfLogsAndErrors(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/busy" {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"message":"token expired"}`))
+	}))
+	t.Cleanup(srv.Close)
+	base, _ := ParseBaseURL(srv.URL)
+	var logs bytes.Buffer
+	const secret = "very-secret-token"
+	c := &Client{BaseURL: base, HTTP: srv.Client(), Auth: Basic("svc", secret), Clock: &fakeClock{},
+		MaxAttempts: 2, Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	var messages []string
+	for _, path := range []string{"/busy", "/denied"} {
+		_, err := c.Do(context.Background(), Request{Method: "GET", Path: path, Operation: "getting x"})
+		if err == nil {
+			t.Fatalf("Do(%s) = nil error, want one", path)
+		}
+		messages = append(messages, err.Error())
+	}
+	if logs.Len() == 0 {
+		t.Fatal("no retry was logged")
+	}
+	encoded := base64.StdEncoding.EncodeToString([]byte("svc:" + secret))
+	for _, text := range append(messages, logs.String()) {
+		if strings.Contains(text, secret) || strings.Contains(text, encoded) {
+			t.Errorf("credentials leaked into %q", text)
+		}
 	}
 }
