@@ -45,10 +45,10 @@
 //     visit members in sorted key order, and States.JsonToString and States.Format write keys
 //     in sorted order, where AWS keeps the document order.
 //   - Errors for missing properties and indexes follow the wording of Jayway JsonPath, which
-//     AWS uses. The recorded AWS executions do not show AWS's wording for other failures, so
-//     these causes are this package's own: a type mismatch (a property of a string, an index
-//     into an object), an undefined variable, invalid intrinsic arguments, and a ResultPath
-//     that writes into a non-object.
+//     AWS uses. The causes of other failures are this package's own, because the recorded AWS
+//     executions do not show AWS's wording. These are a type mismatch (a property of a string,
+//     an index into an object), an undefined variable, invalid intrinsic arguments, and a
+//     ResultPath that writes into a non-object.
 //   - The JSONPath filter language supports ==, !=, <, <=, >, >=, =~ with /regex/ and the i
 //     flag, &&, ||, ! and parentheses. Jayway's in, nin, subsetof, anyof, noneof, size and
 //     empty operators and the functions other than length() are not supported.

@@ -19,11 +19,9 @@ import (
 	"unicode/utf8"
 )
 
-// Limits AWS documents for the intrinsic functions.
-const (
-	maxArrayRangeItems = 1000  // States.ArrayRange
-	maxBase64Input     = 10000 // characters accepted by States.Base64Encode and States.Base64Decode
-)
+// maxBase64Input is the most characters States.Base64Encode and States.Base64Decode accept,
+// as AWS documents.
+const maxBase64Input = 10000
 
 func evalFormat(c *intrinsicCall, args []any) (any, error) {
 	tpl, ok := args[0].(string)
@@ -154,20 +152,6 @@ func compactJSON(v any) (string, error) {
 	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
 
-func evalArray(_ *intrinsicCall, args []any) (any, error) {
-	out := make([]any, len(args))
-	copy(out, args)
-	return out, nil
-}
-
-func (c *intrinsicCall) arrayArg(args []any, i int) ([]any, error) {
-	arr, ok := args[i].([]any)
-	if !ok {
-		return nil, c.failure("argument %d must be an array but was %s", i+1, typeName(args[i]))
-	}
-	return arr, nil
-}
-
 func (c *intrinsicCall) intArg(args []any, i int) (int, error) {
 	f, ok := args[i].(float64)
 	if !ok || f != math.Trunc(f) || math.Abs(f) > math.MaxInt32 {
@@ -192,110 +176,6 @@ func describe(v any) string {
 		return typeName(v) + " " + text
 	}
 	return typeName(v)
-}
-
-func evalArrayPartition(c *intrinsicCall, args []any) (any, error) {
-	arr, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	size, err := c.intArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
-	if size <= 0 {
-		return nil, c.failure("the chunk size must be greater than 0 but was %d", size)
-	}
-	out := make([]any, 0, (len(arr)+size-1)/size)
-	for i := 0; i < len(arr); i += size {
-		chunk := make([]any, min(size, len(arr)-i))
-		copy(chunk, arr[i:])
-		out = append(out, chunk)
-	}
-	return out, nil
-}
-
-func evalArrayContains(c *intrinsicCall, args []any) (any, error) {
-	arr, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	for _, item := range arr {
-		if jsonEqual(item, args[1]) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-func evalArrayRange(c *intrinsicCall, args []any) (any, error) {
-	var bounds [3]int
-	for i := range bounds {
-		n, err := c.intArg(args, i)
-		if err != nil {
-			return nil, err
-		}
-		bounds[i] = n
-	}
-	start, end, step := bounds[0], bounds[1], bounds[2]
-	if step == 0 {
-		return nil, c.failure("the step must not be 0")
-	}
-	var out []any
-	for i := start; (step > 0 && i <= end) || (step < 0 && i >= end); i += step {
-		if len(out) == maxArrayRangeItems {
-			return nil, c.failure("the range has more than %d items", maxArrayRangeItems)
-		}
-		out = append(out, float64(i))
-	}
-	if out == nil {
-		out = []any{}
-	}
-	return out, nil
-}
-
-func evalArrayGetItem(c *intrinsicCall, args []any) (any, error) {
-	arr, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := c.intArg(args, 1)
-	if err != nil {
-		return nil, err
-	}
-	if idx < 0 || idx >= len(arr) {
-		return nil, c.failure("index %d is out of bounds for an array of %d items", idx, len(arr))
-	}
-	return arr[idx], nil
-}
-
-func evalArrayLength(c *intrinsicCall, args []any) (any, error) {
-	arr, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return float64(len(arr)), nil
-}
-
-func evalArrayUnique(c *intrinsicCall, args []any) (any, error) {
-	arr, err := c.arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]any, 0, len(arr))
-	for _, item := range arr {
-		seen := false
-		for _, kept := range out {
-			if jsonEqual(item, kept) {
-				seen = true
-				break
-			}
-		}
-		if !seen {
-			out = append(out, item)
-		}
-	}
-	return out, nil
 }
 
 func evalBase64Encode(c *intrinsicCall, args []any) (any, error) {
@@ -400,8 +280,8 @@ func evalMathAdd(c *intrinsicCall, args []any) (any, error) {
 	return javaRound(a) + javaRound(b), nil
 }
 
-// randomUint64 is the source of unseeded States.MathRandom numbers; tests may replace it.
-var randomUint64 = func() uint64 {
+// randomUint64 draws the unseeded States.MathRandom and $random numbers from crypto/rand.
+func randomUint64() uint64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error since Go 1.24
 	var n uint64

@@ -105,36 +105,46 @@ func (p *intrinsicParser) parseCall() (*intrinsicCall, error) {
 		return nil, intrinsicSyntaxError(p.text, "missing \"(\" after %s", name)
 	}
 	p.pos++
-	call := &intrinsicCall{text: p.text[start:], fn: fn}
+
+	args, err := p.parseArgs(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn.checkArity(len(args)); err != nil {
+		return nil, intrinsicSyntaxError(p.text, "%v", err)
+	}
+	return &intrinsicCall{text: p.text[start:p.pos], fn: fn, args: args}, nil
+}
+
+// parseArgs reads the arguments after the opening parenthesis, and the closing one.
+func (p *intrinsicParser) parseArgs(name string) ([]intrinsicArg, error) {
+	var args []intrinsicArg
 	p.skipSpace()
 	if p.pos < len(p.text) && p.text[p.pos] == ')' {
 		p.pos++
-	} else {
-		for {
-			arg, err := p.parseArg()
-			if err != nil {
-				return nil, err
-			}
-			call.args = append(call.args, arg)
-			p.skipSpace()
-			if p.pos >= len(p.text) {
-				return nil, intrinsicSyntaxError(p.text, "missing \")\" to close %s", name)
-			}
-			if p.text[p.pos] == ')' {
-				p.pos++
-				break
-			}
-			if p.text[p.pos] != ',' {
-				return nil, intrinsicSyntaxError(p.text, "expected \",\" or \")\" at offset %d", p.pos)
-			}
+		return args, nil
+	}
+	for {
+		arg, err := p.parseArg()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, arg)
+
+		p.skipSpace()
+		if p.pos >= len(p.text) {
+			return nil, intrinsicSyntaxError(p.text, "missing \")\" to close %s", name)
+		}
+		switch p.text[p.pos] {
+		case ')':
 			p.pos++
+			return args, nil
+		case ',':
+			p.pos++
+		default:
+			return nil, intrinsicSyntaxError(p.text, "expected \",\" or \")\" at offset %d", p.pos)
 		}
 	}
-	call.text = p.text[start:p.pos]
-	if err := fn.checkArity(len(call.args)); err != nil {
-		return nil, intrinsicSyntaxError(p.text, "%v", err)
-	}
-	return call, nil
 }
 
 func (p *intrinsicParser) parseArg() (intrinsicArg, error) {

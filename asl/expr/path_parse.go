@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-// rootKind says which value a path starts from.
+// rootKind names the value a path starts from.
 type rootKind int
 
 const (

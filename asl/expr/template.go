@@ -55,10 +55,10 @@ func validateTemplateMember(obj map[string]any, key string) error {
 	return nil
 }
 
-// EvalTemplate builds the value a payload template describes. A key ending in ".$" is
-// replaced by the key without the suffix, with its value the result of the path or intrinsic
-// function call the string holds; other values are copied, and objects inside objects and
-// arrays are evaluated the same way.
+// EvalTemplate builds the value a payload template describes. A key ending in ".$" becomes
+// the key without the suffix, and its value the result of the path or intrinsic function call
+// in the string. Other values are copied, and objects nested in objects and arrays are
+// evaluated the same way.
 func EvalTemplate(tpl any, s Scope) (any, error) {
 	switch x := tpl.(type) {
 	case map[string]any:
