@@ -1,0 +1,151 @@
+// Package bench compares the transitions per second of the project's ASL engine with
+// github.com/coinbase/step v1.0.6, an earlier Go implementation of the States Language. It is
+// a module of its own, so the project does not depend on coinbase/step. Run it with
+// "cd bench && go test -bench . -benchmem".
+//
+// coinbase/step stops every execution that records more than 250 history events ("State
+// Overflow") and runs Map iterations one after another, so it is measured on the largest
+// definitions it accepts, and the engine on those same definitions as well as on the full
+// sizes.
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coinbase/step/machine"
+	"github.com/secamo/orchestrator/engine"
+)
+
+// passChain returns a definition of n Pass states in a row.
+func passChain(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"StartAt": "S0", "States": {`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		if i == n-1 {
+			fmt.Fprintf(&b, `"S%d": {"Type": "Pass", "End": true}`, i)
+		} else {
+			fmt.Fprintf(&b, `"S%d": {"Type": "Pass", "Next": "S%d"}`, i, i+1)
+		}
+	}
+	b.WriteString("}}")
+	return b.String()
+}
+
+// choiceLoop counts to n with a Task that adds one and a Choice that loops: 2n+1 transitions.
+// coinbase/step has no intrinsic functions, so a handler does the counting in both engines.
+func choiceLoop(n int) string {
+	return fmt.Sprintf(`{"StartAt": "Inc", "States": {
+	  "Inc": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:Inc", "Next": "Check"},
+	  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericLessThan": %d, "Next": "Inc"}], "Default": "Done"},
+	  "Done": {"Type": "Succeed"}}}`, n)
+}
+
+const mapDefinition = `{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 40, "ResultPath": "$.results", "End": true,
+  "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}`
+
+func mapInput(n int) map[string]any {
+	items := make([]any, n)
+	for i := range items {
+		items[i] = float64(i)
+	}
+	return map[string]any{"items": items}
+}
+
+type counter struct {
+	I float64 `json:"i"`
+}
+
+func increment(ctx context.Context, in counter) (counter, error) {
+	return counter{I: in.I + 1}, nil
+}
+
+func runEngine(b *testing.B, def string, input any, transitions int) {
+	e := engine.New(engine.Options{
+		Clock:  engine.NewVirtualClock(time.Unix(0, 0)),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Handlers: map[string]engine.Handler{
+			"Inc": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+				var c counter
+				if err := json.Unmarshal(p, &c); err != nil {
+					return nil, err
+				}
+				c, _ = increment(ctx, c)
+				return json.Marshal(c)
+			},
+		},
+	})
+	ctx := context.Background()
+	arn, err := e.CreateStateMachine(ctx, "bench", []byte(def), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, _ := json.Marshal(input)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		x, err := e.StartExecution(ctx, arn, "", string(in))
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := e.Wait(ctx, x)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Status != engine.StatusSucceeded {
+			b.Fatalf("execution ended %s: %s: %s", res.Status, res.Error, res.Cause)
+		}
+	}
+	b.ReportMetric(float64(transitions*b.N)/time.Since(start).Seconds(), "transitions/s")
+}
+
+func runStep(b *testing.B, def string, input any, transitions int) {
+	sm, err := machine.FromJSON([]byte(def))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if strings.Contains(def, `"Inc"`) {
+		if err := sm.SetTaskHandler("Inc", increment); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		if _, err := sm.Execute(input); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(transitions*b.N)/time.Since(start).Seconds(), "transitions/s")
+}
+
+func BenchmarkPassChain(b *testing.B) {
+	in := map[string]any{"n": 1.0}
+	b.Run("engine/1000", func(b *testing.B) { runEngine(b, passChain(1000), in, 1000) })
+	b.Run("engine/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120) })
+	b.Run("step/120", func(b *testing.B) { runStep(b, passChain(120), in, 120) })
+}
+
+func BenchmarkChoiceLoop(b *testing.B) {
+	in := map[string]any{"i": 0.0}
+	b.Run("engine/10000", func(b *testing.B) { runEngine(b, choiceLoop(10000), in, 2*10000+1) })
+	b.Run("engine/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1) })
+	b.Run("step/60", func(b *testing.B) { runStep(b, choiceLoop(60), in, 2*60+1) })
+}
+
+func BenchmarkMap10000(b *testing.B) {
+	in := mapInput(10000)
+	b.Run("engine", func(b *testing.B) { runEngine(b, mapDefinition, in, 10000+1) })
+	b.Run("step", func(b *testing.B) { runStep(b, mapDefinition, in, 10000+1) })
+}
