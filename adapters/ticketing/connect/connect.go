@@ -67,7 +67,9 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// New returns the adapter for cfg.System with its credentials resolved.
+// New returns the adapter for cfg.System with its credentials resolved. When the system
+// rejects the credentials, the returned adapter resolves them again and, if they changed,
+// retries the call once with the new value.
 func New(ctx context.Context, cfg tenants.Ticketing, resolver secrets.Resolver, opts ...Option) (ticketing.System, error) {
 	var s settings
 	for _, opt := range opts {
@@ -90,7 +92,17 @@ func New(ctx context.Context, cfg tenants.Ticketing, resolver secrets.Resolver, 
 		// The resolver's error names the reference, never the value.
 		return nil, &FieldError{Field: "ticketing.credentials", Message: "cannot resolve the secret", Err: err}
 	}
+	system, err := build(cfg, secret, s)
+	if err != nil {
+		return nil, err
+	}
+	return &refreshing{cfg: cfg, resolver: resolver, settings: s, secret: secret, system: system}, nil
+}
+
+// build returns the adapter for cfg.System with the resolved secret.
+func build(cfg tenants.Ticketing, secret string, s settings) (ticketing.System, error) {
 	var sys ticketing.System
+	var err error
 	switch cfg.System {
 	case "servicedeskplus":
 		sys, err = newServiceDeskPlus(cfg, secret, s)
@@ -119,7 +131,8 @@ func newServiceDeskPlus(cfg tenants.Ticketing, secret string, s settings) (ticke
 	switch cfg.Auth {
 	case "oauth":
 		// TODO: refresh the Zoho access token from a refresh token and client credentials.
-		// Access tokens last an hour, so today the secret store must be kept fresh.
+		// Access tokens last an hour, so a rotation job must keep the secret fresh; the
+		// adapter New returns re-reads it after a rejection.
 		opts.OAuthToken = secret
 	case "", "token":
 		opts.AuthToken = secret

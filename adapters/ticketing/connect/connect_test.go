@@ -103,3 +103,25 @@ func TestNewConnectsToEachEmulator(t *testing.T) {
 		})
 	}
 }
+
+func TestNewPicksUpRotatedCredentials(t *testing.T) {
+	emu := fdemu.New("rotated-key")
+	srv := emu.Start()
+	t.Cleanup(srv.Close)
+	rotating := secrets.Static{"env:FD_KEY": "old-key"}
+	cfg := tenants.Ticketing{System: "freshdesk", BaseURL: srv.URL, Credentials: "env:FD_KEY"}
+	sys, err := New(context.Background(), cfg, rotating)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := emu.Store.Create(sandbox.Record{Subject: "x", Status: "Open", Priority: "1"})
+	_, err = sys.GetTicket(context.Background(), rec.ID)
+	var denied *ticketing.PermissionDenied
+	if !errors.As(err, &denied) {
+		t.Fatalf("GetTicket with the old key = %v, want PermissionDenied", err)
+	}
+	rotating["env:FD_KEY"] = "rotated-key"
+	if _, err := sys.GetTicket(context.Background(), rec.ID); err != nil {
+		t.Fatalf("GetTicket after rotation = %v, want the call retried with the new key", err)
+	}
+}
