@@ -130,6 +130,14 @@ func parseAccount(e *ldap.Entry) (*Account, error) {
 		MemberOf:          e.GetAttributeValues("memberOf"),
 		sid:               e.GetRawAttributeValue("objectSid"),
 	}
+	// A domain controller returns a memberOf longer than its MaxValRange policy in ranges
+	// (memberOf;range=0-1499, for example). Reading only the first range would make Verify
+	// miss groups, so such an account is rejected.
+	for _, attr := range e.Attributes {
+		if strings.HasPrefix(strings.ToLower(attr.Name), "memberof;range=") {
+			return nil, fmt.Errorf("reading %q: memberOf is returned in ranges because the account is in too many groups: remove its memberships by hand", e.DN)
+		}
+	}
 	if a.UserAccountControl, err = parseUint32(e, "userAccountControl"); err != nil {
 		return nil, err
 	}

@@ -58,8 +58,12 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// ConfigFromTenant returns the Config for a tenant's activeDirectory section.
+// ConfigFromTenant returns the Config for a tenant's activeDirectory section. A nil section
+// gives an empty Config, which New rejects.
 func ConfigFromTenant(ad *tenants.ActiveDirectory) Config {
+	if ad == nil {
+		return Config{}
+	}
 	return Config{
 		URL:          ad.URL,
 		BaseDN:       ad.BaseDN,
@@ -74,7 +78,6 @@ func ConfigFromTenant(ad *tenants.ActiveDirectory) Config {
 // each call opens its own connection.
 type Client struct {
 	url        *url.URL
-	baseDN     *ldap.DN
 	disabledOU *ldap.DN
 	cfg        Config
 	tlsConfig  *tls.Config
@@ -117,7 +120,6 @@ func New(cfg Config, resolver secrets.Resolver) (*Client, error) {
 	}
 	c := &Client{
 		url:        u,
-		baseDN:     baseDN,
 		disabledOU: disabledOU,
 		cfg:        cfg,
 		tlsConfig:  tlsConfig,

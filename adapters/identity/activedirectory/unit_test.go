@@ -160,6 +160,9 @@ func TestConfigFromTenant(t *testing.T) {
 		URL: "ldaps://dc1.example.com", BaseDN: "DC=example,DC=com", BindDN: "CN=svc,DC=example,DC=com",
 		BindPassword: "env:AD_PASSWORD", DisabledOU: "OU=Disabled,DC=example,DC=com", CAFile: "/etc/ca.pem",
 	}
+	if _, err := New(ConfigFromTenant(nil), testSecrets); err == nil {
+		t.Error("New(ConfigFromTenant(nil)) succeeded, want an error")
+	}
 	cfg := ConfigFromTenant(ad)
 	if cfg.URL != ad.URL || cfg.BaseDN != ad.BaseDN || cfg.BindDN != ad.BindDN ||
 		cfg.BindPassword != ad.BindPassword || cfg.DisabledOU != ad.DisabledOU || cfg.CAFile != ad.CAFile {
@@ -286,5 +289,26 @@ func TestVerificationProblems(t *testing.T) {
 	}
 	if p := left.Problems(); len(p) != 1 || !strings.Contains(p[0], "CN=VPN") {
 		t.Errorf("Problems = %q, want the remaining group", p)
+	}
+}
+
+func TestParseAccountRangedMemberOf(t *testing.T) {
+	guid := []byte{0xa4, 0xe8, 0xc5, 0x1e, 0x0c, 0x6f, 0x3e, 0x4b, 0x9d, 0x1a, 0x2c, 0x4f, 0x0e, 0x7b, 0x8a, 0x91}
+	entry := &ldap.Entry{DN: "CN=jan,DC=example,DC=com", Attributes: []*ldap.EntryAttribute{
+		{Name: "objectGUID", ByteValues: [][]byte{guid}, Values: []string{string(guid)}},
+		{Name: "userAccountControl", Values: []string{"512"}},
+		{Name: "memberOf;range=0-1499", Values: []string{"CN=G1,DC=example,DC=com"}},
+	}}
+	if _, err := parseAccount(entry); err == nil || !strings.Contains(err.Error(), "ranges") {
+		t.Errorf("parseAccount with a ranged memberOf: error %v, want one about ranges", err)
+	}
+
+	entry.Attributes[2].Name = "memberOf"
+	a, err := parseAccount(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.MemberOf) != 1 || a.UserAccountControl != 512 {
+		t.Errorf("parseAccount = %+v", a)
 	}
 }
