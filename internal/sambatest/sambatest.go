@@ -4,11 +4,11 @@
 // the loopback interface (127.0.0.1 and ::1) on ports 389 (LDAP), 636 (LDAPS), 3268 and 3269
 // (global catalog), with a certificate from a test CA that the package creates.
 //
-// These ports are fixed in Samba, so one domain controller runs on a machine at a time: Start
+// These ports are fixed in Samba, so one domain controller runs on a machine at a time. Start
 // holds a lock file in the system temporary directory until Stop, and a second test binary
 // waits for it. Samba must be installed (Debian packages samba, samba-ad-dc,
-// samba-ad-provision, winbind, ldb-tools) and the tests must run as root. The package does
-// not create users or groups; tests do that over LDAP with Admin.
+// samba-ad-provision, winbind, ldb-tools) and the tests must run as root. The package creates
+// no users or groups: tests add them over LDAP with Admin.
 package sambatest
 
 import (
