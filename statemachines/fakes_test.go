@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -37,79 +38,93 @@ type fakeEntra struct {
 	calls      []string
 }
 
-func (f *fakeEntra) GetUser(_ context.Context, key string) (*identity.User, error) {
+func (f *fakeEntra) User(_ context.Context, key string) (identity.User, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
 	for _, u := range f.users {
 		if u.ID == key || strings.EqualFold(u.UserPrincipalName, key) {
-			c := *u
-			return &c, nil
+			return *u, nil
 		}
 	}
-	return nil, &identity.UserNotFound{User: key}
+	return identity.User{}, &identity.UserNotFound{User: key}
 }
 
-func (f *fakeEntra) DisableUser(_ context.Context, id string) error {
+func (f *fakeEntra) DisableUser(_ context.Context, id string) (bool, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
 	f.calls = append(f.calls, "DisableUser "+id)
+	already := !f.users[id].AccountEnabled
 	f.users[id].AccountEnabled = false
-	return nil
+	return already, nil
 }
 
-func (f *fakeEntra) ListMemberships(_ context.Context, id string) ([]identity.Membership, error) {
+func (f *fakeEntra) Memberships(_ context.Context, id string) ([]identity.Membership, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
 	return append([]identity.Membership{}, f.memberships[id]...), nil
 }
 
-func (f *fakeEntra) RemoveMembership(_ context.Context, userID string, m identity.Membership) error {
+// RemoveMemberships reports each membership like the Entra adapter's $batch removal.
+func (f *fakeEntra) RemoveMemberships(_ context.Context, userID string, ms []identity.Membership) ([]identity.ItemResult, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
-	f.calls = append(f.calls, "RemoveMembership "+m.ID)
-	if err := f.failRemove[m.ID]; err != nil {
-		return err
-	}
-	var kept []identity.Membership
-	for _, x := range f.memberships[userID] {
-		if x.ID != m.ID {
-			kept = append(kept, x)
+	var results []identity.ItemResult
+	for _, m := range ms {
+		f.calls = append(f.calls, "RemoveMembership "+m.ID)
+		if err := f.failRemove[m.ID]; err != nil {
+			name := reflect.TypeOf(err).Elem().Name()
+			results = append(results, identity.ItemResult{ID: m.ID, Name: m.DisplayName, Status: identity.StatusFailed, Error: err.Error(), ErrorName: name})
+			continue
 		}
+		var kept []identity.Membership
+		for _, x := range f.memberships[userID] {
+			if x.ID != m.ID {
+				kept = append(kept, x)
+			}
+		}
+		f.memberships[userID] = kept
+		results = append(results, identity.ItemResult{ID: m.ID, Name: m.DisplayName, Status: identity.StatusRemoved})
 	}
-	f.memberships[userID] = kept
-	return nil
+	return results, nil
 }
 
-func (f *fakeEntra) ListLicenses(_ context.Context, id string) ([]identity.License, error) {
+func (f *fakeEntra) Licenses(_ context.Context, id string) ([]identity.License, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
 	return append([]identity.License{}, f.licenses[id]...), nil
 }
 
-func (f *fakeEntra) RemoveLicenses(_ context.Context, id string, skus []string) error {
+// RemoveLicenses removes direct assignments and reports absent SKUs like the adapter.
+func (f *fakeEntra) RemoveLicenses(_ context.Context, id string, skus []string) ([]identity.ItemResult, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
 	f.calls = append(f.calls, "RemoveLicenses "+strings.Join(skus, ","))
-	var kept []identity.License
-	for _, l := range f.licenses[id] {
-		remove := false
-		for _, s := range skus {
-			remove = remove || s == l.SkuID
-		}
-		if !remove {
+	var results []identity.ItemResult
+	for _, sku := range skus {
+		status := identity.StatusAlreadyAbsent
+		var kept []identity.License
+		for _, l := range f.licenses[id] {
+			if l.SkuID == sku && l.AssignedByGroup == "" {
+				status = identity.StatusRemoved
+				continue
+			}
 			kept = append(kept, l)
 		}
+		f.licenses[id] = kept
+		results = append(results, identity.ItemResult{ID: sku, Status: status})
 	}
-	f.licenses[id] = kept
-	return nil
+	return results, nil
 }
 
-func (f *fakeEntra) RevokeSessions(_ context.Context, id string) error {
+func (f *fakeEntra) RevokeSessions(_ context.Context, u identity.User) (string, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
-	f.calls = append(f.calls, "RevokeSessions "+id)
-	f.validFrom[id] = f.clock.Now()
-	return nil
+	f.calls = append(f.calls, "RevokeSessions "+u.ID)
+	if u.UserType == "Guest" {
+		return "notApplicableToGuest", nil
+	}
+	f.validFrom[u.ID] = f.clock.Now()
+	return "revocationRequested", nil
 }
 
 func (f *fakeEntra) SessionsValidFrom(_ context.Context, id string) (time.Time, error) {
@@ -370,4 +385,3 @@ func newWorld(t *testing.T) *world {
 	}
 	return &world{steps: steps, entra: entra, ad: ad, keys: keys, tickets: tickets, escalator: esc, clock: clock}
 }
-

@@ -12,31 +12,47 @@ import (
 	"github.com/secamo/orchestrator/tenants"
 )
 
+// The Entra interfaces follow the method set of the Entra adapter (package entra), so its
+// client fills EntraUsers, EntraGroups and EntraLicenses as it is.
+
 // EntraUsers reads and disables Entra ID users.
 type EntraUsers interface {
-	// GetUser returns the user by user principal name or object id, or *identity.UserNotFound.
-	GetUser(ctx context.Context, userPrincipalNameOrID string) (*identity.User, error)
-	DisableUser(ctx context.Context, userID string) error
+	// User returns the user by object id or user principal name, or *identity.UserNotFound.
+	User(ctx context.Context, user string) (identity.User, error)
+	// DisableUser sets accountEnabled to false and reports whether it already was.
+	DisableUser(ctx context.Context, user string) (alreadyDisabled bool, err error)
 }
 
-// EntraGroups lists and removes a user's Entra memberships.
+// EntraGroups lists and removes a user's direct memberships (groups, directory roles and
+// administrative units).
 type EntraGroups interface {
-	ListMemberships(ctx context.Context, userID string) ([]identity.Membership, error)
-	RemoveMembership(ctx context.Context, userID string, m identity.Membership) error
+	Memberships(ctx context.Context, user string) ([]identity.Membership, error)
+	// RemoveMemberships reports each membership as removed, alreadyAbsent, skipped or
+	// failed; the error is set only when the whole request failed.
+	RemoveMemberships(ctx context.Context, user string, memberships []identity.Membership) ([]identity.ItemResult, error)
 }
 
 // EntraLicenses lists and removes a user's licences.
 type EntraLicenses interface {
-	ListLicenses(ctx context.Context, userID string) ([]identity.License, error)
-	RemoveLicenses(ctx context.Context, userID string, skuIDs []string) error
+	Licenses(ctx context.Context, user string) ([]identity.License, error)
+	// RemoveLicenses removes the direct assignments and reports each SKU like
+	// RemoveMemberships.
+	RemoveLicenses(ctx context.Context, user string, skuIDs []string) ([]identity.ItemResult, error)
 }
+
+// Session revocation statuses that EntraSessions.RevokeSessions returns.
+const (
+	RevocationRequested     = "revocationRequested"
+	RevocationNotApplicable = "notApplicableToGuest"
+)
 
 // EntraSessions revokes a user's sign-in sessions and reads back when they were revoked.
 type EntraSessions interface {
-	RevokeSessions(ctx context.Context, userID string) error
+	// RevokeSessions returns RevocationRequested, or RevocationNotApplicable for a guest.
+	RevokeSessions(ctx context.Context, u identity.User) (string, error)
 	// SessionsValidFrom returns the user's signInSessionsValidFromDateTime: tokens issued
 	// before it are rejected.
-	SessionsValidFrom(ctx context.Context, userID string) (time.Time, error)
+	SessionsValidFrom(ctx context.Context, user string) (time.Time, error)
 }
 
 // ADUsers finds AD users and their group memberships.

@@ -11,8 +11,8 @@ import (
 // DisableEntraUser disables the Entra ID account (accountEnabled false). A synchronised
 // user's account item is skipped, because it is disabled on the AD side.
 //
-// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled,
-// UserNotFound, PermissionDenied (listing failures; a failed change is an outcome).
+// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled.
+// A rejected change (PermissionDenied, SyncedFromOnPrem) is a failed outcome.
 func (s *Steps) DisableEntraUser(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
 	defer classify(&err)
 	items := itemsOf(in.Items, KindEntraAccount)
@@ -20,22 +20,20 @@ func (s *Steps) DisableEntraUser(ctx context.Context, in ChangeInput) (out Chang
 		return out, err
 	}
 	return s.applyEach(ctx, "DisableEntraUser", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
-		u, err := s.EntraUsers.GetUser(ctx, it.ID)
-		if err != nil {
-			return "", "", fmt.Errorf("reading Entra user %q: %w", it.Name, err)
-		}
-		if !u.AccountEnabled {
-			return StatusAlreadyDone, "account already disabled", nil
-		}
-		if err := s.EntraUsers.DisableUser(ctx, it.ID); err != nil {
+		already, err := s.EntraUsers.DisableUser(ctx, it.ID)
+		switch {
+		case err != nil:
 			return "", "", fmt.Errorf("disabling Entra user %q: %w", it.Name, err)
+		case already:
+			return StatusAlreadyDone, "account already disabled", nil
 		}
 		return StatusChanged, "account disabled", nil
 	})
 }
 
 // RevokeSessions revokes the user's refresh tokens and session cookies, so signed-in apps
-// must sign in again (and fail, once the account is disabled).
+// must sign in again (and fail, once the account is disabled). A guest's sessions belong to
+// its home tenant, so the item is skipped.
 //
 // Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled.
 func (s *Steps) RevokeSessions(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
@@ -48,8 +46,12 @@ func (s *Steps) RevokeSessions(ctx context.Context, in ChangeInput) (out ChangeO
 		return out, notConfigured("Entra ID session access")
 	}
 	return s.applyEach(ctx, "RevokeSessions", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
-		if err := s.EntraSessions.RevokeSessions(ctx, it.ID); err != nil {
+		status, err := s.EntraSessions.RevokeSessions(ctx, *in.User.Entra)
+		switch {
+		case err != nil:
 			return "", "", fmt.Errorf("revoking sessions of %q: %w", it.Name, err)
+		case status == RevocationNotApplicable:
+			return StatusSkipped, "guest: the sessions belong to the home tenant", nil
 		}
 		return StatusChanged, "sessions revoked", nil
 	})
@@ -70,20 +72,7 @@ func (s *Steps) RemoveGroupMemberships(ctx context.Context, in ChangeInput) (out
 	}
 	out = ChangeOutput{Outcomes: []Outcome{}}
 	if len(entraItems) > 0 {
-		current, err := s.EntraGroups.ListMemberships(ctx, in.User.Entra.ID)
-		if err != nil {
-			return out, fmt.Errorf("listing Entra memberships of %q: %w", in.User.UserPrincipalName, err)
-		}
-		res, err := s.applyEach(ctx, "RemoveGroupMemberships", entraItems, func(ctx context.Context, it PlanItem) (Status, string, error) {
-			m, ok := findMembership(current, it.ID)
-			if !ok {
-				return StatusAlreadyDone, "not a member", nil
-			}
-			if err := s.EntraGroups.RemoveMembership(ctx, in.User.Entra.ID, m); err != nil {
-				return "", "", fmt.Errorf("removing %q from %q: %w", in.User.UserPrincipalName, it.Name, err)
-			}
-			return StatusChanged, "membership removed", nil
-		})
+		res, err := s.removeEntraGroups(ctx, in.User, entraItems)
 		out.Outcomes = append(out.Outcomes, res.Outcomes...)
 		if err != nil {
 			return out, err
@@ -97,6 +86,35 @@ func (s *Steps) RemoveGroupMemberships(ctx context.Context, in ChangeInput) (out
 		}
 	}
 	return out, nil
+}
+
+func (s *Steps) removeEntraGroups(ctx context.Context, u Subject, items []PlanItem) (ChangeOutput, error) {
+	current, err := s.EntraGroups.Memberships(ctx, u.Entra.ID)
+	if err != nil {
+		return ChangeOutput{}, fmt.Errorf("listing Entra memberships of %q: %w", u.UserPrincipalName, err)
+	}
+	var results []identity.ItemResult
+	var remove []identity.Membership
+	for _, it := range items {
+		if it.SkipReason != "" {
+			continue
+		}
+		m, ok := findMembership(current, it.ID)
+		if !ok {
+			results = append(results, identity.ItemResult{ID: it.ID, Status: identity.StatusAlreadyAbsent})
+			continue
+		}
+		remove = append(remove, m)
+	}
+	var reqErr error
+	if len(remove) > 0 {
+		res, err := s.EntraGroups.RemoveMemberships(ctx, u.Entra.ID, remove)
+		results = append(results, res...)
+		if err != nil {
+			reqErr = fmt.Errorf("removing Entra memberships of %q: %w", u.UserPrincipalName, err)
+		}
+	}
+	return s.fromItemResults(ctx, "RemoveGroupMemberships", items, results, reqErr)
 }
 
 func (s *Steps) removeADGroups(ctx context.Context, u Subject, items []PlanItem) (ChangeOutput, error) {
@@ -123,48 +141,32 @@ func (s *Steps) removeADGroups(ctx context.Context, u Subject, items []PlanItem)
 	})
 }
 
-// RemoveLicenses removes the planned directly assigned licences in one call. Licences
+// RemoveLicenses removes the planned directly assigned licences in one request. Licences
 // assigned through a group are skipped in the plan.
 //
-// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled,
-// PermissionDenied (listing failures; a failed removal is an outcome).
+// Input ChangeInput, output ChangeOutput. Errors: InvalidInput, NotConfigured, Throttled
+// (a failed removal is an outcome).
 func (s *Steps) RemoveLicenses(ctx context.Context, in ChangeInput) (out ChangeOutput, err error) {
 	defer classify(&err)
 	items := itemsOf(in.Items, KindLicense)
 	if err := s.needEntra(in.User, items); err != nil {
 		return out, err
 	}
-	out = ChangeOutput{Outcomes: []Outcome{}}
-	if len(items) == 0 {
-		return out, nil
-	}
-	current, err := s.EntraLicenses.ListLicenses(ctx, in.User.Entra.ID)
-	if err != nil {
-		return out, fmt.Errorf("listing licences of %q: %w", in.User.UserPrincipalName, err)
-	}
-	var toRemove []string
+	var skuIDs []string
 	for _, it := range items {
-		if it.SkipReason == "" && hasLicense(current, it.ID) {
-			toRemove = append(toRemove, it.ID)
+		if it.SkipReason == "" {
+			skuIDs = append(skuIDs, it.ID)
 		}
 	}
-	var removeErr error
-	if len(toRemove) > 0 {
-		removeErr = s.EntraLicenses.RemoveLicenses(ctx, in.User.Entra.ID, toRemove)
-		if removeErr != nil {
-			removeErr = fmt.Errorf("removing licences of %q: %w", in.User.UserPrincipalName, removeErr)
+	var results []identity.ItemResult
+	var reqErr error
+	if len(skuIDs) > 0 {
+		results, reqErr = s.EntraLicenses.RemoveLicenses(ctx, in.User.Entra.ID, skuIDs)
+		if reqErr != nil {
+			reqErr = fmt.Errorf("removing licences of %q: %w", in.User.UserPrincipalName, reqErr)
 		}
 	}
-	// Graph assigns and removes licences in one request that succeeds or fails as a whole.
-	return s.applyEach(ctx, "RemoveLicenses", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
-		if !hasLicense(current, it.ID) {
-			return StatusAlreadyDone, "licence not assigned", nil
-		}
-		if removeErr != nil {
-			return "", "", removeErr
-		}
-		return StatusChanged, "licence removed", nil
-	})
+	return s.fromItemResults(ctx, "RemoveLicenses", items, results, reqErr)
 }
 
 // needEntra checks that the user has an Entra ID account and the Entra adapters are there

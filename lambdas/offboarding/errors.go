@@ -138,8 +138,12 @@ func isAny(err error, targets ...any) bool {
 	return false
 }
 
-// errorName returns the name the state machine would see for err.
+// errorName returns the name the state machine would see for err, or the adapter's name for
+// an item's failure.
 func errorName(err error) string {
+	if ie, ok := err.(*itemError); ok && ie.name != "" {
+		return ie.name
+	}
 	t := fmt.Sprintf("%T", err)
 	return t[strings.LastIndex(t, ".")+1:]
 }

@@ -62,7 +62,7 @@ func (s *Steps) allMemberships(ctx context.Context, u Subject) ([]identity.Membe
 		if s.EntraGroups == nil {
 			return nil, notConfigured("Entra ID group access")
 		}
-		ms, err := s.EntraGroups.ListMemberships(ctx, u.Entra.ID)
+		ms, err := s.EntraGroups.Memberships(ctx, u.Entra.ID)
 		if err != nil {
 			return nil, fmt.Errorf("listing Entra memberships of %q: %w", u.UserPrincipalName, err)
 		}

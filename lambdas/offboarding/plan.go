@@ -65,12 +65,16 @@ func (s *Steps) planEntra(ctx context.Context, u Subject) ([]PlanItem, error) {
 	if u.Synced {
 		account.SkipReason = "synchronised from on-premises AD: disabled on the AD side"
 	}
-	items = append(items, account, PlanItem{Kind: KindSessions, ID: u.Entra.ID, Name: u.UserPrincipalName})
+	sessions := PlanItem{Kind: KindSessions, ID: u.Entra.ID, Name: u.UserPrincipalName}
+	if u.Entra.UserType == "Guest" {
+		sessions.SkipReason = "guest: the sessions belong to the home tenant"
+	}
+	items = append(items, account, sessions)
 
 	if s.EntraGroups == nil || s.EntraLicenses == nil {
 		return nil, notConfigured("Entra ID group and licence access")
 	}
-	memberships, err := s.EntraGroups.ListMemberships(ctx, u.Entra.ID)
+	memberships, err := s.EntraGroups.Memberships(ctx, u.Entra.ID)
 	if err != nil {
 		return nil, fmt.Errorf("listing Entra memberships of %q: %w", u.UserPrincipalName, err)
 	}
@@ -78,7 +82,7 @@ func (s *Steps) planEntra(ctx context.Context, u Subject) ([]PlanItem, error) {
 		items = append(items, PlanItem{Kind: KindGroup, ID: m.ID, Name: m.DisplayName, SkipReason: membershipSkipReason(m, u)})
 	}
 
-	licenses, err := s.EntraLicenses.ListLicenses(ctx, u.Entra.ID)
+	licenses, err := s.EntraLicenses.Licenses(ctx, u.Entra.ID)
 	if err != nil {
 		return nil, fmt.Errorf("listing licences of %q: %w", u.UserPrincipalName, err)
 	}

@@ -87,12 +87,12 @@ func (s *Steps) lookUp(ctx context.Context, upn string) (Subject, error) {
 	}
 	subject := Subject{UserPrincipalName: upn}
 	if s.EntraUsers != nil {
-		u, err := s.EntraUsers.GetUser(ctx, upn)
+		u, err := s.EntraUsers.User(ctx, upn)
 		if err != nil && !isNotFound(err) {
 			return subject, fmt.Errorf("looking up %q in Entra ID: %w", upn, err)
 		}
 		if err == nil {
-			subject.Entra = u
+			subject.Entra = &u
 			subject.Synced = u.OnPremisesSyncEnabled
 			subject.DisplayName = u.DisplayName
 		}

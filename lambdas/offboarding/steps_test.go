@@ -549,3 +549,40 @@ func TestApprovalDecisionMatchesApprovalsResult(t *testing.T) {
 		t.Error("approved(approve decision) = false")
 	}
 }
+
+func TestGuestSessionsSkipped(t *testing.T) {
+	w := newWorld(t)
+	w.entra.users[janID].UserType = "Guest"
+	r, p := w.plan(t)
+	if p.Items[1].Kind != KindSessions || p.Items[1].SkipReason == "" {
+		t.Fatalf("sessions item = %+v, want skipped for a guest", p.Items[1])
+	}
+	out, err := w.steps.RevokeSessions(context.Background(), ChangeInput{User: r.User, Items: p.Items, Ticket: r.Ticket})
+	if err != nil {
+		t.Fatalf("RevokeSessions: %v", err)
+	}
+	if len(out.Outcomes) != 1 || out.Outcomes[0].Status != StatusSkipped {
+		t.Errorf("outcomes = %+v, want one skipped", out.Outcomes)
+	}
+}
+
+func TestRemoveLicensesReportsEachSKU(t *testing.T) {
+	w := newWorld(t)
+	r, p := w.plan(t)
+	in := ChangeInput{User: r.User, Items: p.Items, Ticket: r.Ticket}
+	out, err := w.steps.RemoveLicenses(context.Background(), in)
+	if err != nil {
+		t.Fatalf("RemoveLicenses: %v", err)
+	}
+	got := map[string]Status{}
+	for _, o := range out.Outcomes {
+		got[o.Item.ID] = o.Status
+	}
+	if got["sku-visio"] != StatusChanged || got["sku-e3"] != StatusSkipped {
+		t.Errorf("statuses = %v, want sku-visio changed and sku-e3 skipped", got)
+	}
+	out, err = w.steps.RemoveLicenses(context.Background(), in)
+	if err != nil || out.Outcomes[0].Status != StatusAlreadyDone {
+		t.Errorf("second run = %+v, %v; want sku-visio alreadyDone", out.Outcomes, err)
+	}
+}

@@ -179,11 +179,11 @@ func (r *readBack) loadEntraUser(ctx context.Context) error {
 	if r.u.Entra == nil || r.s.EntraUsers == nil {
 		return notConfigured("Entra ID")
 	}
-	u, err := r.s.EntraUsers.GetUser(ctx, r.u.Entra.ID)
+	u, err := r.s.EntraUsers.User(ctx, r.u.Entra.ID)
 	if err != nil {
 		return fmt.Errorf("reading Entra user %q: %w", r.u.UserPrincipalName, err)
 	}
-	r.entraUser = u
+	r.entraUser = &u
 	return nil
 }
 
@@ -194,7 +194,7 @@ func (r *readBack) loadMemberships(ctx context.Context) error {
 	if r.u.Entra == nil || r.s.EntraGroups == nil {
 		return notConfigured("Entra ID")
 	}
-	ms, err := r.s.EntraGroups.ListMemberships(ctx, r.u.Entra.ID)
+	ms, err := r.s.EntraGroups.Memberships(ctx, r.u.Entra.ID)
 	if err != nil {
 		return fmt.Errorf("listing Entra memberships of %q: %w", r.u.UserPrincipalName, err)
 	}
@@ -209,7 +209,7 @@ func (r *readBack) loadLicenses(ctx context.Context) error {
 	if r.u.Entra == nil || r.s.EntraLicenses == nil {
 		return notConfigured("Entra ID")
 	}
-	ls, err := r.s.EntraLicenses.ListLicenses(ctx, r.u.Entra.ID)
+	ls, err := r.s.EntraLicenses.Licenses(ctx, r.u.Entra.ID)
 	if err != nil {
 		return fmt.Errorf("listing licences of %q: %w", r.u.UserPrincipalName, err)
 	}
