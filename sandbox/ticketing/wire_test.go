@@ -58,7 +58,9 @@ func emulators() []emulator {
 				}
 			}},
 		{"servicenow", snow, snow.Faults, snow.Store,
-			func(id string) *http.Request { return request("/api/now/table/incident/"+id, "Authorization", "Bearer k") },
+			func(id string) *http.Request {
+				return request("/api/now/table/incident/"+id, "Authorization", "Bearer k")
+			},
 			func(t *testing.T, body map[string]any) {
 				e, _ := body["error"].(map[string]any)
 				if body["status"] != "failure" || e["message"] == nil || e["detail"] == nil {
