@@ -99,20 +99,31 @@ func classify(err *error) {
 		return
 	}
 	e := *err
+	var (
+		excluded   *ExcludedAccount
+		incomplete *OffboardingIncomplete
+		missing    *NotConfigured
+	)
 	switch {
-	case isAny(e, new(*identity.Throttled), new(*ticketing.Throttled), new(*awsadapter.Throttled)):
+	case errors.As(e, &excluded):
+		*err = excluded
+	case errors.As(e, &incomplete):
+		*err = incomplete
+	case errors.As(e, &missing):
+		*err = missing
+	case isAny(e, new(*Throttled), new(*identity.Throttled), new(*ticketing.Throttled), new(*awsadapter.Throttled)):
 		*err = &Throttled{Err: e}
-	case isAny(e, new(*identity.PermissionDenied), new(*ticketing.PermissionDenied), new(*awsadapter.PermissionDenied)):
+	case isAny(e, new(*PermissionDenied), new(*identity.PermissionDenied), new(*ticketing.PermissionDenied), new(*awsadapter.PermissionDenied)):
 		*err = &PermissionDenied{Err: e}
-	case isAny(e, new(*identity.UserNotFound), new(*awsadapter.NoSuchIAMUser)):
+	case isAny(e, new(*UserNotFound), new(*identity.UserNotFound), new(*awsadapter.NoSuchIAMUser)):
 		*err = &UserNotFound{Err: e}
-	case isAny(e, new(*identity.SyncedFromOnPrem)):
+	case isAny(e, new(*SyncedFromOnPrem), new(*identity.SyncedFromOnPrem)):
 		*err = &SyncedFromOnPrem{Err: e}
-	case isAny(e, new(*ticketing.TicketNotFound)):
+	case isAny(e, new(*TicketNotFound), new(*ticketing.TicketNotFound)):
 		*err = &TicketNotFound{Err: e}
-	case isAny(e, new(*ticketing.InvalidTicketData)):
+	case isAny(e, new(*InvalidTicketData), new(*ticketing.InvalidTicketData)):
 		*err = &InvalidTicketData{Err: e}
-	case isAny(e, new(*lambdas.InvalidInput)):
+	case isAny(e, new(*InvalidInput), new(*lambdas.InvalidInput)):
 		*err = &InvalidInput{Err: e}
 	}
 }
