@@ -247,3 +247,21 @@ func TestQueryTooManyMatches(t *testing.T) {
 		t.Fatalf("Query(%s) error = %v, want States.Runtime for too many values", path, err)
 	}
 }
+
+func TestQueryField(t *testing.T) {
+	scope := Scope{Input: decode(t, `{"Error": "Boom"}`), Vars: map[string]any{}}
+	got, err := QueryField("ErrorPath", "$.Error", scope)
+	if err != nil || got != "Boom" {
+		t.Fatalf("QueryField($.Error) = %#v, %v; want \"Boom\"", got, err)
+	}
+
+	_, err = QueryField("CausePath", "$.Cause", scope)
+	var e *Error
+	if !errors.As(err, &e) || e.Name != ErrRuntime {
+		t.Fatalf("QueryField($.Cause) error = %v, want States.Runtime", err)
+	}
+	want := `The JSONPath '$.Cause' specified for the field 'CausePath' could not be found in the input '{"Error":"Boom"}'`
+	if e.Cause != want {
+		t.Errorf("cause = %q, want %q", e.Cause, want)
+	}
+}

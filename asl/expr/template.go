@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -102,18 +101,22 @@ func evalTemplateField(key string, v any, s Scope) (any, error) {
 	if isIntrinsicCall(expr) {
 		return EvalIntrinsic(expr, s)
 	}
-	cp, err := compilePath(expr)
+	return QueryField(key, expr, s)
+}
+
+// QueryField is Query for a path in the state field named field, such as "ErrorPath" or a
+// payload template key like "value.$". A path into the input or the context object that does
+// not resolve fails with AWS's cause for such fields, which names the field and quotes the
+// state input.
+func QueryField(field, path string, s Scope) (any, error) {
+	cp, err := compilePath(path)
 	if err != nil {
 		return nil, &Error{Name: ErrRuntime, Cause: err.Error()}
 	}
 	value, err := cp.query(s)
-	if err == nil {
-		return value, nil
+	if err == nil || cp.root == rootVariable {
+		return value, err
 	}
-	var e *Error
-	if errors.As(err, &e) && cp.root != rootVariable {
-		input, _ := compactJSON(s.Input)
-		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", expr, key, input)}
-	}
-	return nil, err
+	input, _ := compactJSON(s.Input)
+	return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", path, field, input)}
 }
