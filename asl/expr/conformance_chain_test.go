@@ -17,10 +17,10 @@ type failState struct{ name, cause string }
 
 func (f *failState) Error() string { return f.name + ": " + f.cause }
 
-// runChain interprets a JSONPath state machine made only of Pass, Choice, Succeed and Fail
-// states with this package, the way the runtime is expected to combine its functions: the
-// InputPath, Parameters or Result, ResultPath and OutputPath of each state, Assign after the
-// state, and Choice rules.
+// runChain interprets a state machine made only of Pass, Choice, Succeed and Fail states with
+// this package, the way the runtime is expected to combine its functions. A JSONPath state
+// applies InputPath, Parameters or Result, ResultPath and OutputPath; a JSONata state applies
+// Output. Both apply Assign after the state and choose with their own kind of Choice rule.
 func runChain(t *testing.T, c conformanceCase) chainOutcome {
 	states, _ := c.Definition["States"].(map[string]any)
 	name, _ := c.Definition["StartAt"].(string)
@@ -31,6 +31,14 @@ func runChain(t *testing.T, c conformanceCase) chainOutcome {
 		state, _ := states[name].(map[string]any)
 		ctx := c.contextObject(name, executionInput)
 		scope := Scope{Input: input, Context: ctx, Vars: vars}
+		if queryLanguage(c.Definition, state) == "JSONata" {
+			output, next, err := runJSONataState(state, scope)
+			if err != nil || next == "" {
+				return chainOutcome{output: output, err: err}
+			}
+			input, name = output, next
+			continue
+		}
 
 		effective, err := applyPath(state, "InputPath", scope)
 		if err != nil {
@@ -87,6 +95,85 @@ func runChain(t *testing.T, c conformanceCase) chainOutcome {
 	}
 	t.Fatalf("execution did not end within 100 states")
 	return chainOutcome{}
+}
+
+func queryLanguage(definition, state map[string]any) string {
+	if ql, ok := state["QueryLanguage"].(string); ok {
+		return ql
+	}
+	if ql, ok := definition["QueryLanguage"].(string); ok {
+		return ql
+	}
+	return "JSONPath"
+}
+
+// runJSONataState runs one JSONata Pass, Choice, Succeed or Fail state and returns its output
+// and the next state's name, which is empty when the execution ends.
+func runJSONataState(state map[string]any, s Scope) (output any, next string, err error) {
+	scope := JSONataScope{States: map[string]any{"input": s.Input, "context": s.Context}, Vars: s.Vars}
+	outputTemplate, hasOutput := state["Output"]
+	assign := state["Assign"]
+	next, _ = state["Next"].(string)
+
+	switch state["Type"] {
+	case "Fail":
+		fail := &failState{}
+		for field, target := range map[string]*string{"Error": &fail.name, "Cause": &fail.cause} {
+			v, err := EvalJSONataField(field, state[field], scope)
+			if err != nil {
+				return nil, "", err
+			}
+			*target, _ = v.(string)
+		}
+		return nil, "", fail
+	case "Choice":
+		next, outputTemplate, hasOutput, assign, err = chooseJSONata(state, scope)
+		if err != nil {
+			return nil, "", err
+		}
+	}
+
+	if state["End"] == true || state["Type"] == "Succeed" {
+		next = ""
+	}
+	output = s.Input
+	if hasOutput {
+		if output, err = EvalJSONataField("Output", outputTemplate, scope); err != nil {
+			return nil, "", err
+		}
+	}
+	if assign != nil {
+		values, err := EvalJSONataField("Assign", assign, scope)
+		if err != nil {
+			return nil, "", err
+		}
+		for k, v := range values.(map[string]any) {
+			s.Vars[k] = v
+		}
+	}
+	return output, next, nil
+}
+
+// chooseJSONata picks the first Choice rule whose Condition is true, or the Default, and
+// returns the Output and Assign of what it picked.
+func chooseJSONata(state map[string]any, scope JSONataScope) (next string, output any, hasOutput bool, assign any, err error) {
+	choices, _ := state["Choices"].([]any)
+	for _, item := range choices {
+		rule := item.(map[string]any)
+		matched, err := EvalJSONataField("Condition", rule["Condition"], scope)
+		if err != nil {
+			return "", nil, false, nil, err
+		}
+		if matched == true {
+			output, hasOutput = rule["Output"]
+			return rule["Next"].(string), output, hasOutput, rule["Assign"], nil
+		}
+	}
+	if next, ok := state["Default"].(string); ok {
+		output, hasOutput = state["Output"]
+		return next, output, hasOutput, state["Assign"], nil
+	}
+	return "", nil, false, nil, &Error{Name: "States.NoChoiceMatched", Cause: "no choice rule matched and there is no Default"}
 }
 
 // applyPath applies InputPath or OutputPath: absent keeps the input, null gives {}.
@@ -161,12 +248,12 @@ func failWith(state map[string]any, s Scope) error {
 	return fail
 }
 
-// TestConformanceStateChains replays the recorded JSONPath executions made only of Pass,
-// Choice, Succeed and Fail states.
+// TestConformanceStateChains replays the recorded executions made only of Pass, Choice,
+// Succeed and Fail states, in JSONPath and JSONata.
 func TestConformanceStateChains(t *testing.T) {
 	replayed := 0
 	for _, c := range loadConformanceCases(t) {
-		if c.Tier != "pure" || c.Definition["QueryLanguage"] == "JSONata" || !onlySimpleStates(c.Definition) {
+		if c.Tier != "pure" || !onlySimpleStates(c.Definition) {
 			continue
 		}
 		if c.Expected.Error == "States.DataLimitExceeded" {
@@ -203,9 +290,6 @@ func onlySimpleStates(definition map[string]any) bool {
 		switch state["Type"] {
 		case "Pass", "Choice", "Succeed", "Fail":
 		default:
-			return false
-		}
-		if state["QueryLanguage"] == "JSONata" {
 			return false
 		}
 	}
