@@ -100,6 +100,8 @@ func (h *Handler) check(r *http.Request, tenantName, id string) (req *request, s
 	}
 	req.tenant, req.t, req.loc = cfg, TextsFor(cfg.Locale), Location(cfg)
 
+	// NOTE: the key is resolved on every request. With Secrets Manager, give the handler a
+	// caching secrets.Resolver.
 	signer, err := SignerFor(r.Context(), h.Secrets, cfg)
 	if err != nil {
 		h.logger().ErrorContext(r.Context(), "loading signing key", "tenant", cfg.Name, "approval", id, "error", err)
