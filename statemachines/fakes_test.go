@@ -315,7 +315,7 @@ const (
 	offOU  = "OU=Disabled Users,DC=example,DC=local"
 )
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
 	tenant := &tenants.Config{

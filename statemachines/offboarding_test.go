@@ -71,7 +71,7 @@ type run struct {
 
 // runOffboarding creates both state machines on a fresh engine with the steps over w's fakes,
 // runs user-offboarding with input and waits for it to end.
-func runOffboarding(t *testing.T, w *world, input string, decide func(level int) (approvals.Decision, bool)) *run {
+func runOffboarding(t testing.TB, w *world, input string, decide func(level int) (approvals.Decision, bool)) *run {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -124,7 +124,7 @@ func runOffboarding(t *testing.T, w *world, input string, decide func(level int)
 var childARNPattern = regexp.MustCompile(`arn:aws:states:[^"\\]*:execution:revoke-user-access:[^"\\]+`)
 
 // childExecution returns the ARN of the revoke-user-access execution the history started.
-func childExecution(t *testing.T, history []engine.HistoryEvent) string {
+func childExecution(t testing.TB, history []engine.HistoryEvent) string {
 	t.Helper()
 	for _, ev := range history {
 		data, err := json.Marshal(ev.Details)
