@@ -150,7 +150,6 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, req *request) {
 	h.record(r.Context(), req.audit)
 	p := newPage(req.t, &req.rec, req.loc)
 	p.Form = &form{
-		Action:   Path(req.tenant.Name, req.rec.ID) + "?" + r.URL.RawQuery,
 		Token:    req.signer.FormToken(req.link),
 		Approver: req.link.Approver,
 	}

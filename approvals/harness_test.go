@@ -188,7 +188,7 @@ var (
 	formActionPattern = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
 )
 
-// open GETs the link like a browser and returns the form's action URL and form token.
+// open GETs the link like a browser and returns the URL the form posts to and its form token.
 func (e *env) open(link string) (action, token string) {
 	e.t.Helper()
 	resp := e.do(http.MethodGet, link, nil)
@@ -196,11 +196,10 @@ func (e *env) open(link string) (action, token string) {
 		e.t.Fatalf("GET %s = %d, want 200:\n%s", link, resp.Status, resp.Body)
 	}
 	m := formTokenPattern.FindStringSubmatch(resp.Body)
-	a := formActionPattern.FindStringSubmatch(resp.Body)
-	if m == nil || a == nil {
-		e.t.Fatalf("confirmation page has no form:\n%s", resp.Body)
+	if m == nil || !strings.Contains(resp.Body, `<form method="post">`) {
+		e.t.Fatalf("confirmation page has no form that posts to its own URL:\n%s", resp.Body)
 	}
-	return e.server.URL + a[1], m[1]
+	return link, m[1]
 }
 
 func (e *env) post(action, token string, d approvals.Decision, comment string) response {

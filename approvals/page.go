@@ -25,8 +25,9 @@ type page struct {
 	Form       *form
 }
 
+// form is the decision form. It has no action attribute, so it posts to the page's own URL
+// with the signed query, whatever path prefix a gateway adds.
 type form struct {
-	Action   string
 	Token    string
 	Approver string
 }

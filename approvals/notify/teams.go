@@ -68,6 +68,8 @@ type CardAction struct {
 
 // BuildTeamsMessage returns the Teams message of an approval request: the facts of the
 // request and one Action.OpenUrl button per approver, each opening that approver's page.
+// NOTE: every member of the channel can open every button, so the channel must contain
+// only the approvers.
 func BuildTeamsMessage(req *Request) TeamsMessage {
 	t := req.Texts
 	body := []CardElement{
