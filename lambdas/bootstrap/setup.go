@@ -82,9 +82,25 @@ func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string)
 	}
 	// TODO: plug in the adapter constructors: the ticketing system (Tickets), Entra ID
 	// (EntraUsers, EntraGroups, EntraLicenses, EntraSessions), Active Directory (ADUsers,
-	// ADAccounts, ADGroups), an S3 evidence store and a notification Escalator. Until then
-	// a step that needs one of them fails with NotConfigured.
+	// ADAccounts, ADGroups), an S3 evidence store, a notification Escalator, and the approval
+	// steps with their DynamoDB store. Until then a step that needs one of them fails with
+	// NotConfigured, and STEP=RequestApproval fails with StepNotFound.
+	addTicketEscalator(steps)
 	return steps, nil
+}
+
+// addTicketEscalator escalates through an internal ticket comment to the last approval
+// level's approvers when no other Escalator is set.
+func addTicketEscalator(steps *offboarding.Steps) {
+	if steps.Escalator != nil || steps.Tickets == nil {
+		return
+	}
+	levels := steps.Tenant.Approvals.Levels
+	var contacts []string
+	if len(levels) > 0 {
+		contacts = levels[len(levels)-1].Approvers
+	}
+	steps.Escalator = &offboarding.TicketEscalator{Tickets: steps.Tickets, Contacts: contacts, Locale: steps.Tenant.Locale}
 }
 
 // accessKeys builds the IAM client of the tenant's account, assuming aws.roleARN when set.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 	"github.com/secamo/orchestrator/tenants"
@@ -100,5 +101,36 @@ func TestBuildSteps(t *testing.T) {
 	}
 	if steps.AccessKeys != nil || steps.Evidence != nil {
 		t.Errorf("steps = %+v, want no access keys client and no evidence store", steps)
+	}
+}
+
+// nopTickets is a ticketing system that accepts everything.
+type nopTickets struct{}
+
+func (nopTickets) GetTicket(context.Context, string) (*ticketing.Ticket, error) {
+	return &ticketing.Ticket{}, nil
+}
+func (nopTickets) Comment(context.Context, string, string, ticketing.Visibility) error { return nil }
+func (nopTickets) Resolve(context.Context, string, string) error                       { return nil }
+
+func TestTicketEscalatorDefault(t *testing.T) {
+	tenant, err := tenants.Load(exampleTenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := &offboarding.Steps{Tenant: tenant}
+	addTicketEscalator(steps)
+	if steps.Escalator != nil {
+		t.Error("escalator set without a ticketing system")
+	}
+	steps.Tickets = nopTickets{}
+	addTicketEscalator(steps)
+	esc, ok := steps.Escalator.(*offboarding.TicketEscalator)
+	if !ok {
+		t.Fatalf("escalator = %T, want *offboarding.TicketEscalator", steps.Escalator)
+	}
+	last := tenant.Approvals.Levels[len(tenant.Approvals.Levels)-1].Approvers
+	if !reflect.DeepEqual(esc.Contacts, last) {
+		t.Errorf("contacts = %v, want the last level's approvers %v", esc.Contacts, last)
 	}
 }
