@@ -42,7 +42,7 @@ type execution struct {
 	done       chan struct{}
 
 	mu      sync.Mutex
-	history []HistoryEvent
+	history []event
 	// parentToken is the task token of a startExecution.sync task waiting for this execution.
 	parentToken string
 	syncPattern string // "sync" or "sync:2" for a child of a .sync task
@@ -141,10 +141,11 @@ func (e *Engine) GetExecutionHistory(ctx context.Context, executionARN string) (
 		return nil, err
 	}
 	x.mu.Lock()
-	events := append([]HistoryEvent(nil), x.history...)
+	stored := append([]event(nil), x.history...)
 	x.mu.Unlock()
-	for i := range events {
-		events[i].Details = renderDetails(events[i].Details)
+	events := make([]HistoryEvent, len(stored))
+	for i, ev := range stored {
+		events[i] = ev.render()
 	}
 	return events, nil
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -51,15 +52,8 @@ func (h HistoryEvent) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// jsonText is a history detail that holds a value and becomes its JSON text when the history
-// is read, so a transition does not pay for encoding unless someone looks. Values in the
-// engine are never modified after they are made, so the text is the one at the event.
-type jsonText struct{ v any }
-
-var notTruncated = map[string]any{"truncated": false}
-
-// renderDetails returns details with every jsonText written out, and nested maps copied so
-// callers cannot change the stored history.
+// renderDetails returns a copy of details, nested maps included, so callers cannot change
+// the stored history.
 func renderDetails(d map[string]any) map[string]any {
 	if d == nil {
 		return nil
@@ -67,8 +61,6 @@ func renderDetails(d map[string]any) map[string]any {
 	out := make(map[string]any, len(d))
 	for k, v := range d {
 		switch x := v.(type) {
-		case jsonText:
-			out[k] = jsonString(x.v)
 		case map[string]any:
 			out[k] = renderDetails(x)
 		default:
@@ -78,18 +70,58 @@ func renderDetails(d map[string]any) map[string]any {
 	return out
 }
 
+// event is a stored history event. The events of entering and leaving a state, two per
+// transition, keep their few fields in place of a details map, which render builds when the
+// history is read.
+type event struct {
+	HistoryEvent
+	state    string         // StateEntered, StateExited: the state's name
+	payload  any            // StateEntered: the input; StateExited: the output
+	assigned map[string]any // StateExited: the variables the state assigned
+}
+
+func (ev event) render() HistoryEvent {
+	h := ev.HistoryEvent
+	switch {
+	case h.Details != nil:
+		h.Details = renderDetails(h.Details)
+	case strings.HasSuffix(h.Type, "StateEntered"):
+		h.Details = map[string]any{"name": ev.state, "input": jsonString(ev.payload), "inputDetails": map[string]any{"truncated": false}}
+	case strings.HasSuffix(h.Type, "StateExited"):
+		h.Details = map[string]any{"name": ev.state, "output": jsonString(ev.payload), "outputDetails": map[string]any{"truncated": false}}
+		if len(ev.assigned) > 0 {
+			assigned := make(map[string]any, len(ev.assigned))
+			for k, v := range ev.assigned {
+				assigned[k] = jsonString(v)
+			}
+			h.Details["assignedVariables"] = assigned
+		}
+	}
+	return h
+}
+
 // record appends an event to the execution history and returns its id. A thread that is
 // silent (inside a distributed Map, whose events AWS keeps in child executions) records nothing.
 func (th *thread) record(eventType string, details map[string]any) int64 {
+	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType, Details: details}})
+}
+
+// recordState records that a state was entered (with its input) or exited (with its output).
+func (th *thread) recordState(eventType, name string, payload any, assigned map[string]any) int64 {
+	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType}, state: name, payload: payload, assigned: assigned})
+}
+
+func (th *thread) recordEvent(ev event) int64 {
 	if th.silent {
 		return th.prev
 	}
 	x := th.x
-	now := th.e.clock.Now()
+	ev.Timestamp = th.e.clock.Now()
+	ev.PreviousEventID = th.prev
 	x.mu.Lock()
-	id := int64(len(x.history) + 1)
-	x.history = append(x.history, HistoryEvent{ID: id, PreviousEventID: th.prev, Timestamp: now, Type: eventType, Details: details})
+	ev.ID = int64(len(x.history) + 1)
+	x.history = append(x.history, ev)
 	x.mu.Unlock()
-	th.prev = id
-	return id
+	th.prev = ev.ID
+	return ev.ID
 }

@@ -35,9 +35,7 @@ type outcome struct {
 // step runs one state with its retries and catchers: one transition of the thread.
 func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
 	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
-	run.enteredID = th.record(st.Type+"StateEntered", map[string]any{
-		"name": st.Name, "input": jsonText{raw}, "inputDetails": notTruncated,
-	})
+	run.enteredID = th.recordState(st.Type+"StateEntered", st.Name, raw, nil)
 	attempts := make([]int, len(st.Retry))
 	for {
 		res, fail := th.execute(ctx, run)
@@ -86,15 +84,7 @@ func (th *thread) exit(run *stateRun, res outcome) string {
 		th.vars[k] = v
 	}
 	if run.st.Type != asl.TypeFail {
-		details := map[string]any{"name": run.st.Name, "output": jsonText{res.out}, "outputDetails": notTruncated}
-		if len(res.assign) > 0 {
-			assigned := map[string]any{}
-			for k, v := range res.assign {
-				assigned[k] = jsonString(v)
-			}
-			details["assignedVariables"] = assigned
-		}
-		th.record(run.st.Type+"StateExited", details)
+		th.recordState(run.st.Type+"StateExited", run.st.Name, res.out, res.assign)
 	}
 	return res.next
 }

@@ -11,7 +11,7 @@ import (
 // Pass-rate floors by tier: the rates reached so far. Raise them when the engine improves; a
 // change that lowers a rate fails this test.
 var floors = map[string]float64{
-	"pure":         706.0 / 709,
+	"pure":         707.0 / 709,
 	"lambda-local": 60.0 / 60,
 	"service":      4.0 / 26,
 }
