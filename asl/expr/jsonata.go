@@ -296,6 +296,11 @@ func evalJSONataExpr(text, field string, bindings map[string]any) (any, error) {
 	return value, nil
 }
 
+// evalJSONataSafely evaluates and turns a panic of the library into an error.
+// NOTE: an expression whose functions recurse without end, such as
+// ($f := function($x){$f($x)}; $f(1)), overflows the goroutine stack, which Go cannot
+// recover from, so it ends the process. AWS fails such a state with
+// States.QueryEvaluationError. The library offers no hook to bound the depth.
 func evalJSONataSafely(e *jsonata.Expr) (result any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
