@@ -209,7 +209,7 @@ func TestTicketFixtures(t *testing.T) {
 			ID: "freshdesk-318-offboarding", CaseKey: "freshdesk-318", System: "freshdesk", TicketID: "318", TicketKey: "#318",
 			URL: "https://acme.freshdesk.com/helpdesk/tickets/318", Action: "created", Kind: "offboarding",
 			User: "sofie.maes@example.com", Requester: "hr@example.com", Subject: "Leaver: Sofie Maes",
-			Text: "Sofie leaves us on 31 December .", Status: "Open",
+			Text: "Sofie leaves us on 31 December.", Status: "Open",
 			Problems: []string{`effective date field ticket_cf_last_day: "next friday" is not a date: write YYYY-MM-DD`},
 		}},
 		{"sdp-offboarding.json", "servicedeskplus", events.TicketEvent{
@@ -317,5 +317,21 @@ func TestExecutionNameStable(t *testing.T) {
 	b, _ := GuardDuty(readFixture(t, "guardduty-iam-malicious-ip.json"))
 	if events.ExecutionName(a[0].ID()) != events.ExecutionName(b[0].ID()) {
 		t.Error("the same finding gave two execution names")
+	}
+}
+
+func TestHTMLText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<div>Sofie leaves on <b>31 December</b>.</div>", "Sofie leaves on 31 December."},
+		{"<p>line one</p><p>line two</p>", "line one line two"},
+		{"a<br>b<BR/>c", "a b c"},
+		{"Tom &amp; Jerry &lt;3", "Tom & Jerry <3"},
+		{"plain text", "plain text"},
+		{"<unclosed", "<unclosed"},
+	}
+	for _, tt := range tests {
+		if got := htmlText(tt.in); got != tt.want {
+			t.Errorf("htmlText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

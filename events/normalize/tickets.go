@@ -239,10 +239,15 @@ func sdpAction(body, request map[string]any) string {
 	return "updated"
 }
 
-var htmlTag = regexp.MustCompile(`<[^>]*>`)
+var (
+	// htmlBreak matches tags that separate words: line breaks and the ends of blocks.
+	htmlBreak = regexp.MustCompile(`(?i)<br\s*/?>|</(p|div|li|tr|td|h[1-6])\s*>`)
+	htmlTag   = regexp.MustCompile(`<[^>]*>`)
+)
 
-// htmlText turns a ticket's HTML description into plain text.
+// htmlText turns a ticket's HTML description into plain text on one line.
 func htmlText(s string) string {
-	s = htmlTag.ReplaceAllString(s, " ")
+	s = htmlBreak.ReplaceAllString(s, " ")
+	s = htmlTag.ReplaceAllString(s, "")
 	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 }
