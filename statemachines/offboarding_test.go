@@ -269,7 +269,8 @@ func TestOffboardingDryRun(t *testing.T) {
 func TestOffboardingExcludedAccount(t *testing.T) {
 	w := newWorld(t)
 	w.steps.Tenant.Exclusions.VIPUsers = []string{janUPN}
-	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
+	// The extra input field must not stop the failure path from reporting.
+	r := runOffboarding(t, w, `{"ticketId":"101","source":"hr-webhook"}`, approveAll)
 	r.requireStatus(t, "FAILED", "OffboardingFailed")
 	r.requireTransitions(t, 4)
 	if len(r.approver.levels) != 0 {

@@ -2,6 +2,7 @@ package offboarding
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -158,7 +159,22 @@ func (s *Steps) Register(reg lambdas.Registry) {
 	reg.Add("RecordEvidence", lambdas.Typed(s.RecordEvidence))
 	reg.Add("CommentOnTicket", lambdas.Typed(s.CommentOnTicket))
 	reg.Add("ResolveTicket", lambdas.Typed(s.ResolveTicket))
-	reg.Add("ReportFailure", lambdas.Typed(s.ReportFailure))
+	reg.Add("ReportFailure", s.reportFailureHandler)
+}
+
+// reportFailureHandler decodes the state leniently, unlike lambdas.Typed: the state's top
+// level includes the execution input, and the failure path must not fail on a field that
+// an event source added to it.
+func (s *Steps) reportFailureHandler(ctx context.Context, payload json.RawMessage) (json.RawMessage, error) {
+	var st State
+	if err := json.Unmarshal(payload, &st); err != nil {
+		return nil, invalidInput("invalid state passed to ReportFailure: %v", err)
+	}
+	out, err := s.ReportFailure(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
 }
 
 func (s *Steps) now() time.Time {
