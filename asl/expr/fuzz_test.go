@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/json"
 	"testing"
 )
 
@@ -61,6 +62,34 @@ func FuzzParseIntrinsic(f *testing.F) {
 		if _, err := call.eval(scope); err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("eval %q returned %T, want *Error", text, err)
+			}
+		}
+	})
+}
+
+// FuzzChoiceRule checks that no rule, valid or not, makes the Choice validator or evaluator
+// panic, and that evaluation errors are *Error.
+func FuzzChoiceRule(f *testing.F) {
+	for _, seed := range []string{
+		`{"Variable": "$.n", "NumericLessThan": 0}`,
+		`{"Variable": "$.s", "StringMatches": "x*\\*"}`,
+		`{"And": [{"Variable": "$.a.d e", "IsPresent": true}, {"Not": {"Variable": "$.s", "IsNull": true}}]}`,
+		`{"Or": [{"Variable": "$.a.b[0]", "NumericEqualsPath": "$.n"}, {"Variable": "$$.x", "TimestampEquals": "2020-01-01T00:00:00Z"}]}`,
+		`{"Variable": "$.a", "IsTimestamp": true, "Next": "X"}`,
+		`{"Not": 1}`,
+	} {
+		f.Add(seed)
+	}
+	scope := Scope{Input: decode(f, fuzzDocument), Context: decode(f, fuzzDocument), Vars: map[string]any{}}
+	f.Fuzz(func(t *testing.T, text string) {
+		var rule map[string]any
+		if err := json.Unmarshal([]byte(text), &rule); err != nil {
+			return
+		}
+		_ = ValidateChoiceRule(rule)
+		if _, err := EvalChoiceRule(rule, scope); err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("EvalChoiceRule(%s) returned %T, want *Error", text, err)
 			}
 		}
 	})
