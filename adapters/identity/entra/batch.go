@@ -23,7 +23,7 @@ type batchStep struct {
 	dependsOn []string
 }
 
-// batchResult is the answer to one step.
+// batchResult is the response to one step.
 type batchResult struct {
 	status  int
 	headers map[string]string
@@ -75,7 +75,7 @@ func header(headers map[string]string, name string) string {
 }
 
 // runBatch sends the steps in $batch requests of at most 20 and returns each step's result by
-// id, whatever order Graph answers in. Steps answered 429, and the steps that failed with 424
+// id, whatever order Graph returns them in. Steps that got 429, and the steps that failed with 424
 // because they depend on one, are sent again after the longest Retry-After among them, up to
 // the client's retry count; after that they keep their 429. A step must come after the steps
 // it depends on, in the same chunk of 20. The error is set only when a whole $batch failed.

@@ -206,10 +206,10 @@ var _ absauth.AccessTokenProvider = (*tokenProvider)(nil)
 
 func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, _ map[string]any) (string, error) {
 	if !p.hosts.IsUrlHostValid(u) {
-		return "", fmt.Errorf("refusing to send the Graph token to %q: only the configured Graph host receives it", u.Host)
+		return "", fmt.Errorf("not sending the Graph token to %q: only the configured Graph host receives it", u.Host)
 	}
 	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
-		return "", fmt.Errorf("refusing to send the Graph token over plain http to %q", u.Host)
+		return "", fmt.Errorf("not sending the Graph token over plain http to %q: use https", u.Host)
 	}
 	return p.token(ctx)
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
@@ -12,7 +11,7 @@ import (
 	"github.com/secamo/orchestrator/adapters/identity"
 )
 
-// graphError is a Graph error answer reduced to what the adapter classifies on.
+// graphError is a Graph error response, reduced to the fields the adapter classifies by.
 type graphError struct {
 	status     int
 	code       string
@@ -61,7 +60,7 @@ func firstHeader(h *abs.ResponseHeaders, name string) string {
 }
 
 // classify turns a Graph error into the typed error of package identity that a state machine
-// catches, keeping the Graph error in the message; user names the user the call was about.
+// catches. The argument user names the user the call was about.
 func (c *Client) classify(err error, operation, user string) error {
 	ge, ok := asGraphError(err)
 	if !ok {
@@ -108,13 +107,4 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
-}
-
-// retryAfterOf is the delay a Throttled error asks for, for logs.
-func retryAfterOf(err error) time.Duration {
-	var t *identity.Throttled
-	if errors.As(err, &t) {
-		return t.RetryAfter
-	}
-	return 0
 }

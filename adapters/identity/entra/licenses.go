@@ -39,6 +39,7 @@ func (c *Client) Licenses(ctx context.Context, user string) ([]identity.License,
 	if user == "" {
 		return nil, errors.New("listing licences: missing user id or user principal name")
 	}
+
 	states, err := c.licenseStatesRequest(ctx, user)
 	if err != nil {
 		return nil, fmt.Errorf("listing licences of user %q: %w", user, err)
@@ -47,10 +48,12 @@ func (c *Client) Licenses(ctx context.Context, user string) ([]identity.License,
 	if err != nil {
 		return nil, fmt.Errorf("listing licences of user %q: %w", user, err)
 	}
+
 	results, err := c.runBatch(ctx, []batchStep{{id: "states", request: states}, {id: "details", request: details}})
 	if err != nil {
 		return nil, fmt.Errorf("listing licences of user %q: %w", user, err)
 	}
+
 	var st licenseStates
 	var dt licenseDetails
 	for id, v := range map[string]any{"states": &st, "details": &dt} {
@@ -61,6 +64,7 @@ func (c *Client) Licenses(ctx context.Context, user string) ([]identity.License,
 			return nil, fmt.Errorf("listing licences of user %q: decoding %s: %w", user, id, err)
 		}
 	}
+
 	names := map[string]string{}
 	for _, d := range dt.Value {
 		names[d.SkuID] = d.SkuPartNumber
@@ -189,6 +193,7 @@ func (c *Client) assignLicenses(ctx context.Context, user string, remove []strin
 		ids[i] = uuid.MustParse(sku)
 	}
 	body.SetRemoveLicenses(ids)
+
 	assign, err := c.graph.Users().ByUserId(user).AssignLicense().ToPostRequestInformation(ctx, body, nil)
 	if err != nil {
 		return nil, err
@@ -197,6 +202,7 @@ func (c *Client) assignLicenses(ctx context.Context, user string, remove []strin
 	if err != nil {
 		return nil, err
 	}
+
 	results, err := c.runBatch(ctx, []batchStep{{id: "assign", request: assign}, {id: "after", request: read, dependsOn: []string{"assign"}}})
 	if err != nil {
 		return nil, err
@@ -207,6 +213,7 @@ func (c *Client) assignLicenses(ctx context.Context, user string, remove []strin
 	if err := results["after"].err(); err != nil {
 		return nil, c.classify(err, "read licences", user)
 	}
+
 	var st licenseStates
 	if err := results["after"].decode(&st); err != nil {
 		return nil, fmt.Errorf("decoding the licences read back: %w", err)

@@ -32,7 +32,7 @@ type mailboxState struct {
 
 // SetAutomaticReply turns on the user's automatic reply and reads the mailbox settings back in
 // the same $batch to verify it. A user without an Exchange Online mailbox (a guest, or a
-// mailbox on premises) gets an error that says so.
+// mailbox on premises) gets an error that names the cause.
 func (c *Client) SetAutomaticReply(ctx context.Context, user string, reply AutomaticReply) error {
 	if user == "" {
 		return errors.New("setting automatic reply: missing user id or user principal name")
@@ -43,6 +43,7 @@ func (c *Client) SetAutomaticReply(ctx context.Context, user string, reply Autom
 	if !reply.End.IsZero() && !reply.End.After(reply.Start) {
 		return fmt.Errorf("setting automatic reply of user %q: end %s is not after start %s", user, reply.End.Format(time.RFC3339), reply.Start.Format(time.RFC3339))
 	}
+
 	settings := c.graph.Users().ByUserId(user).MailboxSettings()
 	update, err := settings.ToPatchRequestInformation(ctx, toMailboxSettings(reply), nil)
 	if err != nil {
@@ -52,6 +53,7 @@ func (c *Client) SetAutomaticReply(ctx context.Context, user string, reply Autom
 	if err != nil {
 		return fmt.Errorf("setting automatic reply of user %q: %w", user, err)
 	}
+
 	results, err := c.runBatch(ctx, []batchStep{{id: "update", request: update}, {id: "after", request: read, dependsOn: []string{"update"}}})
 	if err != nil {
 		return fmt.Errorf("setting automatic reply of user %q: %w", user, err)
@@ -61,6 +63,7 @@ func (c *Client) SetAutomaticReply(ctx context.Context, user string, reply Autom
 			return fmt.Errorf("setting automatic reply of user %q: %w", user, c.classify(err, "update mailbox settings", user))
 		}
 	}
+
 	var got mailboxState
 	if err := results["after"].decode(&got); err != nil {
 		return fmt.Errorf("verifying the automatic reply of user %q: %w", user, err)

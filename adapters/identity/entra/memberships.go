@@ -19,9 +19,8 @@ import (
 
 // membershipProperties are selected on memberOf: the properties that decide whether Graph can
 // remove the membership.
-// NOTE: checked against the emulator and Graph's documentation of memberOf, whose $select
-// accepts the properties of the derived types (group, administrativeUnit); not yet against a
-// live tenant.
+// NOTE: checked only against the emulator. Whether a live tenant accepts $select of the
+// derived types' properties (groupTypes, membershipType) on memberOf is not yet tried.
 var membershipProperties = []string{
 	"id", "displayName", "groupTypes", "mailEnabled", "securityEnabled",
 	"onPremisesSyncEnabled", "membershipType",
@@ -105,7 +104,7 @@ func toMembership(obj models.DirectoryObjectable) identity.Membership {
 
 // RemoveMemberships removes the user from the given groups, directory roles and administrative
 // units with $batch requests of at most 20 removals, and reports each membership by itself:
-// removed, alreadyAbsent (Graph answered 404), skipped (not removable, with the reason) or
+// removed, alreadyAbsent (Graph returned 404), skipped (not removable, with the reason) or
 // failed (with the error and its typed name, such as PermissionDenied or Throttled). The
 // error is set only when a whole $batch failed; the results then cover the memberships
 // handled before it.

@@ -34,7 +34,7 @@ func (systemClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryTransport counts requests and retries answers 429 and 503 after their Retry-After.
+// retryTransport counts requests and retries responses 429 and 503 after their Retry-After.
 // It replaces Kiota's retry handler, which sleeps on the wall clock.
 type retryTransport struct {
 	base       http.RoundTripper

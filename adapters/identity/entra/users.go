@@ -66,6 +66,7 @@ func (c *Client) DisableUser(ctx context.Context, user string) (alreadyDisabled 
 	if user == "" {
 		return false, errors.New("disabling user: missing user id or user principal name")
 	}
+
 	item := c.graph.Users().ByUserId(user)
 	readConfig := &users.UserItemRequestBuilderGetRequestConfiguration{
 		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id", "accountEnabled", "onPremisesSyncEnabled"}},
@@ -78,6 +79,7 @@ func (c *Client) DisableUser(ctx context.Context, user string) (alreadyDisabled 
 	if err != nil {
 		return false, fmt.Errorf("disabling user %q: %w", user, err)
 	}
+
 	patch := models.NewUser()
 	disabled := false
 	patch.SetAccountEnabled(&disabled)
@@ -85,6 +87,7 @@ func (c *Client) DisableUser(ctx context.Context, user string) (alreadyDisabled 
 	if err != nil {
 		return false, fmt.Errorf("disabling user %q: %w", user, err)
 	}
+
 	results, err := c.runBatch(ctx, []batchStep{
 		{id: "before", request: before},
 		{id: "update", request: update, dependsOn: []string{"before"}},
@@ -137,7 +140,7 @@ const (
 	RevocationNotApplicable = "notApplicableToGuest"
 )
 
-// RevokeSessions invalidates the user's refresh tokens and session cookies. Graph answers
+// RevokeSessions invalidates the user's refresh tokens and session cookies. Graph responds
 // before the revocation takes effect, so the status is RevocationRequested, never a verified
 // state. A user whose UserType is Guest gets RevocationNotApplicable without a request.
 func (c *Client) RevokeSessions(ctx context.Context, u identity.User) (string, error) {
