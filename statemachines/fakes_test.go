@@ -2,7 +2,6 @@ package statemachines
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"reflect"
@@ -133,11 +132,14 @@ func (f *fakeEntra) SessionsValidFrom(_ context.Context, id string) (time.Time, 
 	return f.validFrom[id], nil
 }
 
-// fakeAD is an in-memory Active Directory.
+// fakeAD is an in-memory Active Directory whose accounts are found by user principal name
+// and changed by objectGUID, like the AD adapter.
 type fakeAD struct {
-	users  map[string]*identity.User // by user principal name
-	groups map[string][]identity.Membership
-	// passwords counts password resets per DN; the values are never compared.
+	users      map[string]*identity.User // by user principal name
+	groups     map[string][]identity.Membership
+	disabledOU string
+	stamps     map[string]string // description stamp per GUID
+	// passwords counts password resets per GUID; the values are never compared.
 	passwords map[string]int
 	calls     []string
 }
@@ -153,67 +155,79 @@ func (f *fakeAD) FindUser(_ context.Context, upn string) (*identity.User, error)
 	return &c, nil
 }
 
-func (f *fakeAD) byDN(dn string) *identity.User {
+func (f *fakeAD) Groups(_ context.Context, upn string) ([]identity.Membership, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	if _, ok := f.users[strings.ToLower(upn)]; !ok {
+		return nil, &identity.UserNotFound{User: upn}
+	}
+	return append([]identity.Membership{}, f.groups[strings.ToLower(upn)]...), nil
+}
+
+func (f *fakeAD) byGUID(guid string) *identity.User {
 	for _, u := range f.users {
-		if strings.EqualFold(u.DistinguishedName, dn) {
+		if u.ID == guid {
 			return u
 		}
 	}
 	return nil
 }
 
-func (f *fakeAD) ListGroups(_ context.Context, dn string) ([]identity.Membership, error) {
+func (f *fakeAD) ResetPassword(_ context.Context, guid string) error {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
-	u := f.byDN(dn)
-	if u == nil {
-		return nil, &identity.UserNotFound{User: dn}
-	}
-	return append([]identity.Membership{}, f.groups[u.UserPrincipalName]...), nil
-}
-
-func (f *fakeAD) ResetPassword(_ context.Context, dn, password string) error {
-	fakeMu.Lock()
-	defer fakeMu.Unlock()
-	if len(password) < 16 {
-		return fmt.Errorf("password too short")
-	}
 	f.calls = append(f.calls, "ResetPassword")
-	f.passwords[dn]++
+	f.passwords[guid]++
 	return nil
 }
 
-func (f *fakeAD) DisableAccount(_ context.Context, dn, description string) error {
+func (f *fakeAD) Disable(_ context.Context, guid string) (bool, error) {
 	fakeMu.Lock()
 	defer fakeMu.Unlock()
-	f.calls = append(f.calls, "DisableAccount "+description)
-	f.byDN(dn).AccountEnabled = false
-	return nil
-}
-
-func (f *fakeAD) MoveToOU(_ context.Context, dn, ou string) (string, error) {
-	fakeMu.Lock()
-	defer fakeMu.Unlock()
-	f.calls = append(f.calls, "MoveToOU "+ou)
-	u := f.byDN(dn)
-	rdn, _, _ := strings.Cut(dn, ",")
-	u.DistinguishedName = rdn + "," + ou
-	return u.DistinguishedName, nil
-}
-
-func (f *fakeAD) RemoveGroupMember(_ context.Context, groupDN, userDN string) error {
-	fakeMu.Lock()
-	defer fakeMu.Unlock()
-	f.calls = append(f.calls, "RemoveGroupMember "+groupDN)
-	u := f.byDN(userDN)
-	var kept []identity.Membership
-	for _, g := range f.groups[u.UserPrincipalName] {
-		if g.ID != groupDN {
-			kept = append(kept, g)
-		}
+	u := f.byGUID(guid)
+	if !u.AccountEnabled {
+		return false, nil
 	}
-	f.groups[u.UserPrincipalName] = kept
-	return nil
+	f.calls = append(f.calls, "Disable")
+	u.AccountEnabled = false
+	return true, nil
+}
+
+func (f *fakeAD) StampDescription(_ context.Context, guid, ticket string) (bool, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	if f.stamps[guid] == ticket {
+		return false, nil
+	}
+	f.calls = append(f.calls, "StampDescription "+ticket)
+	f.stamps[guid] = ticket
+	return true, nil
+}
+
+func (f *fakeAD) MoveToDisabledOU(_ context.Context, guid string) (string, bool, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	u := f.byGUID(guid)
+	rdn, parent, _ := strings.Cut(u.DistinguishedName, ",")
+	if strings.EqualFold(parent, f.disabledOU) {
+		return u.DistinguishedName, false, nil
+	}
+	f.calls = append(f.calls, "MoveToDisabledOU")
+	u.DistinguishedName = rdn + "," + f.disabledOU
+	return u.DistinguishedName, true, nil
+}
+
+func (f *fakeAD) RemoveGroupMemberships(_ context.Context, guid string) ([]identity.ItemResult, error) {
+	fakeMu.Lock()
+	defer fakeMu.Unlock()
+	u := f.byGUID(guid)
+	var results []identity.ItemResult
+	for _, g := range f.groups[strings.ToLower(u.UserPrincipalName)] {
+		f.calls = append(f.calls, "RemoveGroupMember "+g.ID)
+		results = append(results, identity.ItemResult{ID: g.ID, Name: g.DisplayName, Status: identity.StatusRemoved})
+	}
+	f.groups[strings.ToLower(u.UserPrincipalName)] = nil
+	return results, nil
 }
 
 // fakeKeys is an in-memory set of IAM access keys.
@@ -363,7 +377,9 @@ func newWorld(t testing.TB) *world {
 		groups: map[string][]identity.Membership{janUPN: {
 			{ID: "CN=VPN users,OU=Groups,DC=example,DC=local", DisplayName: "VPN users", Kind: identity.KindGroup, Removable: true},
 		}},
-		passwords: map[string]int{},
+		disabledOU: offOU,
+		stamps:     map[string]string{},
+		passwords:  map[string]int{},
 	}
 	keys := &fakeKeys{keys: map[string][]awsadapter.AccessKey{"jan.peeters": {
 		{ID: "AKIAJAN1", UserName: "jan.peeters", Status: awsadapter.KeyActive},

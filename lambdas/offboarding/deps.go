@@ -56,26 +56,38 @@ type EntraSessions interface {
 	SessionsValidFrom(ctx context.Context, user string) (time.Time, error)
 }
 
-// ADUsers finds AD users and their group memberships.
+// The AD interfaces follow the AD adapter (package activedirectory), which changes an
+// account by its objectGUID (identity.User.ID). A thin wrapper converts the adapter's
+// Account and Change types to these.
+
+// ADUsers finds AD accounts and their groups.
 type ADUsers interface {
-	// FindUser returns the user by user principal name, or *identity.UserNotFound.
+	// FindUser returns the account by user principal name, with its objectGUID as ID, or
+	// *identity.UserNotFound.
 	FindUser(ctx context.Context, userPrincipalName string) (*identity.User, error)
-	// ListGroups returns the user's groups; a Membership's ID is the group's DN.
-	ListGroups(ctx context.Context, userDN string) ([]identity.Membership, error)
+	// Groups returns the groups of the account's memberOf; a Membership's ID is the
+	// group's DN.
+	Groups(ctx context.Context, userPrincipalName string) ([]identity.Membership, error)
 }
 
-// ADAccounts changes an AD account.
+// ADAccounts disables an AD account. Each change leaves an account that is already in the
+// wanted state alone and reports whether it changed anything.
 type ADAccounts interface {
-	ResetPassword(ctx context.Context, userDN, password string) error
-	// DisableAccount sets ACCOUNTDISABLE in userAccountControl and the description.
-	DisableAccount(ctx context.Context, userDN, description string) error
-	// MoveToOU moves the account into the OU and returns its new DN.
-	MoveToOU(ctx context.Context, userDN, ouDN string) (string, error)
+	// ResetPassword sets a random password that is neither returned nor logged.
+	ResetPassword(ctx context.Context, guid string) error
+	Disable(ctx context.Context, guid string) (changed bool, err error)
+	// StampDescription puts the date and the ticket key in the account's description.
+	StampDescription(ctx context.Context, guid, ticket string) (changed bool, err error)
+	// MoveToDisabledOU moves the account into the tenant's OU for disabled accounts and
+	// returns its DN there.
+	MoveToDisabledOU(ctx context.Context, guid string) (dn string, changed bool, err error)
 }
 
-// ADGroups removes AD group memberships.
+// ADGroups removes an AD account from its groups.
 type ADGroups interface {
-	RemoveGroupMember(ctx context.Context, groupDN, userDN string) error
+	// RemoveGroupMemberships removes the account from every group of its memberOf and
+	// reports each group, with the group's DN as ID.
+	RemoveGroupMemberships(ctx context.Context, guid string) ([]identity.ItemResult, error)
 }
 
 // AccessKeys lists and deactivates IAM access keys; *awsadapter.AccessKeys implements it.

@@ -121,24 +121,36 @@ func (s *Steps) removeADGroups(ctx context.Context, u Subject, items []PlanItem)
 	if s.ADUsers == nil || s.ADGroups == nil {
 		return ChangeOutput{}, notConfigured("Active Directory")
 	}
-	// The account may have moved to the disabled OU since the plan, so look up its DN now.
-	adUser, err := s.ADUsers.FindUser(ctx, u.UserPrincipalName)
-	if err != nil {
-		return ChangeOutput{}, fmt.Errorf("looking up %q in Active Directory: %w", u.UserPrincipalName, err)
+	if u.AD == nil {
+		return ChangeOutput{}, invalidInput("plan has AD group items but user.ad is missing: pass the user output of ResolveUser")
 	}
-	current, err := s.ADUsers.ListGroups(ctx, adUser.DistinguishedName)
+	current, err := s.ADUsers.Groups(ctx, u.UserPrincipalName)
 	if err != nil {
 		return ChangeOutput{}, fmt.Errorf("listing AD groups of %q: %w", u.UserPrincipalName, err)
 	}
-	return s.applyEach(ctx, "RemoveGroupMemberships", items, func(ctx context.Context, it PlanItem) (Status, string, error) {
-		if _, ok := findMembership(current, it.ID); !ok {
-			return StatusAlreadyDone, "not a member", nil
+	var results []identity.ItemResult
+	removing := false
+	for _, it := range items {
+		if it.SkipReason != "" {
+			continue
 		}
-		if err := s.ADGroups.RemoveGroupMember(ctx, it.ID, adUser.DistinguishedName); err != nil {
-			return "", "", fmt.Errorf("removing %q from AD group %q: %w", u.UserPrincipalName, it.Name, err)
+		if _, ok := findMembership(current, it.ID); ok {
+			removing = true
+			continue
 		}
-		return StatusChanged, "membership removed", nil
-	})
+		results = append(results, identity.ItemResult{ID: it.ID, Status: identity.StatusAlreadyAbsent})
+	}
+	var reqErr error
+	if removing {
+		// NOTE: the adapter removes every group of memberOf, including one added after the
+		// plan was approved; only the planned groups are reported.
+		res, err := s.ADGroups.RemoveGroupMemberships(ctx, u.AD.ID)
+		results = append(results, res...)
+		if err != nil {
+			reqErr = fmt.Errorf("removing AD group memberships of %q: %w", u.UserPrincipalName, err)
+		}
+	}
+	return s.fromItemResults(ctx, "RemoveGroupMemberships", items, results, reqErr)
 }
 
 // RemoveLicenses removes the planned directly assigned licences in one request. Licences

@@ -72,7 +72,7 @@ func (s *Steps) allMemberships(ctx context.Context, u Subject) ([]identity.Membe
 		if s.ADUsers == nil {
 			return nil, notConfigured("Active Directory")
 		}
-		ms, err := s.ADUsers.ListGroups(ctx, u.AD.DistinguishedName)
+		ms, err := s.ADUsers.Groups(ctx, u.UserPrincipalName)
 		if err != nil {
 			return nil, fmt.Errorf("listing AD groups of %q: %w", u.UserPrincipalName, err)
 		}

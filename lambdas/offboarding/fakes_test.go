@@ -2,7 +2,6 @@ package offboarding
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"reflect"
@@ -112,11 +111,14 @@ func (f *fakeEntra) SessionsValidFrom(_ context.Context, id string) (time.Time, 
 	return f.validFrom[id], nil
 }
 
-// fakeAD is an in-memory Active Directory.
+// fakeAD is an in-memory Active Directory whose accounts are found by user principal name
+// and changed by objectGUID, like the AD adapter.
 type fakeAD struct {
-	users  map[string]*identity.User // by user principal name
-	groups map[string][]identity.Membership
-	// passwords counts password resets per DN; the values are never compared.
+	users      map[string]*identity.User // by user principal name
+	groups     map[string][]identity.Membership
+	disabledOU string
+	stamps     map[string]string // description stamp per GUID
+	// passwords counts password resets per GUID; the values are never compared.
 	passwords map[string]int
 	calls     []string
 }
@@ -130,57 +132,67 @@ func (f *fakeAD) FindUser(_ context.Context, upn string) (*identity.User, error)
 	return &c, nil
 }
 
-func (f *fakeAD) byDN(dn string) *identity.User {
+func (f *fakeAD) Groups(_ context.Context, upn string) ([]identity.Membership, error) {
+	if _, ok := f.users[strings.ToLower(upn)]; !ok {
+		return nil, &identity.UserNotFound{User: upn}
+	}
+	return append([]identity.Membership{}, f.groups[strings.ToLower(upn)]...), nil
+}
+
+func (f *fakeAD) byGUID(guid string) *identity.User {
 	for _, u := range f.users {
-		if strings.EqualFold(u.DistinguishedName, dn) {
+		if u.ID == guid {
 			return u
 		}
 	}
 	return nil
 }
 
-func (f *fakeAD) ListGroups(_ context.Context, dn string) ([]identity.Membership, error) {
-	u := f.byDN(dn)
-	if u == nil {
-		return nil, &identity.UserNotFound{User: dn}
-	}
-	return append([]identity.Membership{}, f.groups[u.UserPrincipalName]...), nil
-}
-
-func (f *fakeAD) ResetPassword(_ context.Context, dn, password string) error {
-	if len(password) < 16 {
-		return fmt.Errorf("password too short")
-	}
+func (f *fakeAD) ResetPassword(_ context.Context, guid string) error {
 	f.calls = append(f.calls, "ResetPassword")
-	f.passwords[dn]++
+	f.passwords[guid]++
 	return nil
 }
 
-func (f *fakeAD) DisableAccount(_ context.Context, dn, description string) error {
-	f.calls = append(f.calls, "DisableAccount "+description)
-	f.byDN(dn).AccountEnabled = false
-	return nil
-}
-
-func (f *fakeAD) MoveToOU(_ context.Context, dn, ou string) (string, error) {
-	f.calls = append(f.calls, "MoveToOU "+ou)
-	u := f.byDN(dn)
-	rdn, _, _ := strings.Cut(dn, ",")
-	u.DistinguishedName = rdn + "," + ou
-	return u.DistinguishedName, nil
-}
-
-func (f *fakeAD) RemoveGroupMember(_ context.Context, groupDN, userDN string) error {
-	f.calls = append(f.calls, "RemoveGroupMember "+groupDN)
-	u := f.byDN(userDN)
-	var kept []identity.Membership
-	for _, g := range f.groups[u.UserPrincipalName] {
-		if g.ID != groupDN {
-			kept = append(kept, g)
-		}
+func (f *fakeAD) Disable(_ context.Context, guid string) (bool, error) {
+	u := f.byGUID(guid)
+	if !u.AccountEnabled {
+		return false, nil
 	}
-	f.groups[u.UserPrincipalName] = kept
-	return nil
+	f.calls = append(f.calls, "Disable")
+	u.AccountEnabled = false
+	return true, nil
+}
+
+func (f *fakeAD) StampDescription(_ context.Context, guid, ticket string) (bool, error) {
+	if f.stamps[guid] == ticket {
+		return false, nil
+	}
+	f.calls = append(f.calls, "StampDescription "+ticket)
+	f.stamps[guid] = ticket
+	return true, nil
+}
+
+func (f *fakeAD) MoveToDisabledOU(_ context.Context, guid string) (string, bool, error) {
+	u := f.byGUID(guid)
+	rdn, parent, _ := strings.Cut(u.DistinguishedName, ",")
+	if strings.EqualFold(parent, f.disabledOU) {
+		return u.DistinguishedName, false, nil
+	}
+	f.calls = append(f.calls, "MoveToDisabledOU")
+	u.DistinguishedName = rdn + "," + f.disabledOU
+	return u.DistinguishedName, true, nil
+}
+
+func (f *fakeAD) RemoveGroupMemberships(_ context.Context, guid string) ([]identity.ItemResult, error) {
+	u := f.byGUID(guid)
+	var results []identity.ItemResult
+	for _, g := range f.groups[strings.ToLower(u.UserPrincipalName)] {
+		f.calls = append(f.calls, "RemoveGroupMember "+g.ID)
+		results = append(results, identity.ItemResult{ID: g.ID, Name: g.DisplayName, Status: identity.StatusRemoved})
+	}
+	f.groups[strings.ToLower(u.UserPrincipalName)] = nil
+	return results, nil
 }
 
 // fakeKeys is an in-memory set of IAM access keys.
@@ -318,7 +330,9 @@ func newWorld(t *testing.T) *world {
 		groups: map[string][]identity.Membership{janUPN: {
 			{ID: "CN=VPN users,OU=Groups,DC=example,DC=local", DisplayName: "VPN users", Kind: identity.KindGroup, Removable: true},
 		}},
-		passwords: map[string]int{},
+		disabledOU: offOU,
+		stamps:     map[string]string{},
+		passwords:  map[string]int{},
 	}
 	keys := &fakeKeys{keys: map[string][]awsadapter.AccessKey{"jan.peeters": {
 		{ID: "AKIAJAN1", UserName: "jan.peeters", Status: awsadapter.KeyActive},

@@ -126,7 +126,7 @@ func (s *Steps) planAD(ctx context.Context, u Subject) ([]PlanItem, error) {
 		return nil, notConfigured("identity.activeDirectory")
 	}
 	items := []PlanItem{{Kind: KindADAccount, ID: u.AD.DistinguishedName, Name: u.AD.SAMAccountName, Target: ad.DisabledOU}}
-	groups, err := s.ADUsers.ListGroups(ctx, u.AD.DistinguishedName)
+	groups, err := s.ADUsers.Groups(ctx, u.UserPrincipalName)
 	if err != nil {
 		return nil, fmt.Errorf("listing AD groups of %q: %w", u.UserPrincipalName, err)
 	}

@@ -27,7 +27,6 @@ type texts struct {
 	approverComment string // %s: comment
 	resolveNote     string // %s: display name
 	escalated       string
-	adDescription   string // %s: date, %s: ticket key
 }
 
 func plural(one, many string) func(int) string {
@@ -72,7 +71,6 @@ var languages = map[string]*texts{
 		approverComment: "Comment of the approver: %s",
 		resolveNote:     "%s has been offboarded; every change was verified.",
 		escalated:       "An engineer has been asked to finish this request.",
-		adDescription:   "Disabled by the Secamo orchestrator on %s (ticket %s)",
 	},
 	"nl": {
 		disableAccount: "het account van %s uitschakelen",
@@ -106,7 +104,6 @@ var languages = map[string]*texts{
 		approverComment: "Opmerking van de goedkeurder: %s",
 		resolveNote:     "%s is uit dienst verwerkt; elke wijziging is gecontroleerd.",
 		escalated:       "Een engineer is gevraagd deze aanvraag af te werken.",
-		adDescription:   "Uitgeschakeld door de Secamo-orchestrator op %s (ticket %s)",
 	},
 	"fr": {
 		disableAccount: "désactiver le compte de %s",
@@ -140,7 +137,6 @@ var languages = map[string]*texts{
 		approverComment: "Commentaire de l'approbateur : %s",
 		resolveNote:     "Le départ de %s est traité ; chaque modification a été vérifiée.",
 		escalated:       "Un ingénieur a été chargé de terminer cette demande.",
-		adDescription:   "Désactivé par l'orchestrateur Secamo le %s (ticket %s)",
 	},
 }
 

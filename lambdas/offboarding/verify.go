@@ -229,7 +229,7 @@ func (r *readBack) loadAD(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("looking up %q in Active Directory: %w", r.u.UserPrincipalName, err)
 	}
-	groups, err := r.s.ADUsers.ListGroups(ctx, u.DistinguishedName)
+	groups, err := r.s.ADUsers.Groups(ctx, r.u.UserPrincipalName)
 	if err != nil {
 		return fmt.Errorf("listing AD groups of %q: %w", r.u.UserPrincipalName, err)
 	}
