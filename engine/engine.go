@@ -82,6 +82,8 @@ type stateMachine struct {
 	definition string
 	machine    *asl.StateMachine
 	created    time.Time
+	// readsContext tells, per state, whether its fields read the context object.
+	readsContext map[*asl.State]bool
 }
 
 var (
@@ -110,7 +112,7 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, definition
 	}
 	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.opts.Region, e.opts.Account, name)
 	e.mu.Lock()
-	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: e.clock.Now()}
+	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: e.clock.Now(), readsContext: contextReaders(sm)}
 	e.mu.Unlock()
 	e.log.InfoContext(ctx, "state machine created", "state_machine", arn)
 	return arn, nil

@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 
 	"github.com/secamo/orchestrator/asl"
 )
@@ -51,19 +50,26 @@ func jsonSize(v any, limit int) int {
 	return len(b)
 }
 
-// contextReaders caches, per state, whether its fields can read the context object.
-var contextReaders sync.Map // *asl.State -> bool
-
-// readsContext reports whether any field of st mentions the context object ("$$" in JSONPath,
-// $states.context in JSONata), so the engine builds it only for the states that use it.
-func (e *Engine) readsContext(st *asl.State) bool {
-	if v, ok := contextReaders.Load(st); ok {
-		return v.(bool)
+// contextReaders returns, for every state of sm and of its branches and processors, whether
+// any of its fields mentions the context object ("$$" in JSONPath, $states.context in
+// JSONata), so the engine builds the context object only for the states that read it.
+func contextReaders(sm *asl.StateMachine) map[*asl.State]bool {
+	readers := map[*asl.State]bool{}
+	var walk func(sm *asl.StateMachine)
+	walk = func(sm *asl.StateMachine) {
+		for _, st := range sm.States {
+			text := jsonString(stateFieldsForScan(st))
+			readers[st] = containsAny(text, "$$", "context", "Task.Token")
+			for _, b := range st.Branches {
+				walk(b)
+			}
+			if st.Processor != nil {
+				walk(st.Processor)
+			}
+		}
 	}
-	text := jsonString(stateFieldsForScan(st))
-	reads := containsAny(text, "$$", "context", "Task.Token")
-	contextReaders.Store(st, reads)
-	return reads
+	walk(sm)
+	return readers
 }
 
 // stateFieldsForScan lists the fields of st that expressions can appear in; nested

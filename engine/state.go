@@ -203,7 +203,7 @@ func (th *thread) execute(ctx context.Context, run *stateRun) (outcome, *Failure
 // contextObject builds the context object ($$, $states.context) of a state run. It returns
 // nil for a state whose fields never read it.
 func (th *thread) contextObject(run *stateRun) map[string]any {
-	if !th.e.readsContext(run.st) {
+	if !th.x.machine.readsContext[run.st] {
 		return nil
 	}
 	return th.buildContextObject(run)
