@@ -58,7 +58,8 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 	}
 	result, fail := th.awaitToken(ctx, tok, timeout, heartbeat)
 	if fail != nil && fail.Name == asl.ErrorTimeout {
-		// NOTE: AWS stops a .sync child when its parent task times out; so does the engine.
+		// NOTE: the engine stops a .sync child whose parent task timed out; whether AWS
+		// stops it too is not verified against a recording.
 		_ = th.e.StopExecution(context.WithoutCancel(ctx), childARN, asl.ErrorTimeout, "the parent task timed out")
 	}
 	th.tokenOutcome(res, result, fail)

@@ -14,9 +14,14 @@
 //   - Only Lambda tasks (function ARNs and lambda:invoke) and states:startExecution run;
 //     other resources fail with States.Runtime. ItemReader and ResultWriter (S3) are not
 //     supported: ItemReader fails with States.ItemReaderFailed and results stay inline.
+//     MaxInputBytesPerBatch of ItemBatcher is not enforced.
 //   - A distributed Map runs its iterations in-process, without child executions; like AWS,
 //     it records only MapRun events in the parent history and hides the parent's variables.
-//   - The lambda:invoke result carries imitated HTTP metadata with random ids.
+//   - The lambda:invoke result carries imitated HTTP metadata with random ids, and
+//     LogType "Tail" returns an empty log.
+//   - The 256 KiB payload check counts an escaped character in a string as one byte.
+//   - A .sync child execution is stopped when its parent task times out, which is not
+//     verified against AWS.
+//   - Every workflow runs as a Standard workflow; Express-only behaviour is not emulated.
 //   - Executions live in memory until the SQLite store lands; a restart loses them.
-//   - MaxInputBytesPerBatch of ItemBatcher is not enforced.
 package engine

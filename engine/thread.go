@@ -46,8 +46,8 @@ func (e *Engine) run(ctx context.Context, x *execution, input any) {
 		return
 	}
 	if t := th.sm.TimeoutSeconds; t > 0 {
-		// NOTE: an execution-level TimeoutSeconds is measured on the engine's clock like
-		// every other timer, and ends the execution with TIMED_OUT as AWS does.
+		// An execution-level TimeoutSeconds runs on the engine's clock like every other
+		// timer and ends the execution with TIMED_OUT, as on AWS.
 		var cancel context.CancelFunc
 		ctx, cancel = e.withTimeout(ctx, seconds(t))
 		defer cancel()

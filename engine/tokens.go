@@ -128,7 +128,7 @@ func (th *thread) awaitToken(ctx context.Context, t *taskToken, timeout, beat ti
 		case heartbeat:
 			lastBeat = e.clock.Now()
 		case errTimedOut:
-			// NOTE: AWS reports a missed heartbeat as States.Timeout too, not States.HeartbeatTimeout.
+			// AWS reports a missed heartbeat as States.Timeout too, not States.HeartbeatTimeout.
 			return nil, failf(asl.ErrorTimeout, "")
 		case error:
 			return nil, failf("States.Aborted", "the execution was stopped")
