@@ -14,8 +14,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
+	"github.com/secamo/orchestrator/adapters/identity/activedirectory"
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
 )
 
@@ -80,11 +82,22 @@ func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string)
 		}
 		steps.AccessKeys = keys
 	}
-	// TODO: plug in the adapter constructors: the ticketing system (Tickets), Entra ID
-	// (EntraUsers, EntraGroups, EntraLicenses, EntraSessions), Active Directory (ADUsers,
-	// ADAccounts, ADGroups), an S3 evidence store, a notification Escalator, and the approval
-	// steps with their DynamoDB store. Until then a step that needs one of them fails with
+	// TODO: plug in the other adapter constructors: the ticketing system (Tickets), Entra ID
+	// (EntraUsers, EntraGroups, EntraLicenses, EntraSessions), an S3 evidence store, a
+	// notification Escalator, the approval steps with their DynamoDB store, and a resolver
+	// of secretsmanager: references. Until then a step that needs one of them fails with
 	// NotConfigured, and STEP=RequestApproval fails with StepNotFound.
+	resolver := secrets.Local{Getenv: getenv}
+	if ad := tenant.Identity.ActiveDirectory; ad != nil {
+		cfg := activedirectory.ConfigFromTenant(ad)
+		cfg.Logger = logger
+		client, err := activedirectory.New(cfg, resolver)
+		if err != nil {
+			return nil, fmt.Errorf("building the Active Directory client: %w", err)
+		}
+		wrapped := adAccounts{api: client}
+		steps.ADUsers, steps.ADAccounts, steps.ADGroups = wrapped, wrapped, wrapped
+	}
 	addTicketEscalator(steps)
 	return steps, nil
 }

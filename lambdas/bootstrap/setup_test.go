@@ -93,14 +93,18 @@ func TestBuildSteps(t *testing.T) {
 	if _, ok := steps.Evidence.(offboarding.DirStore); !ok {
 		t.Errorf("evidence store = %T, want DirStore", steps.Evidence)
 	}
+	if _, ok := steps.ADAccounts.(adAccounts); !ok {
+		t.Errorf("AD accounts = %T, want the AD adapter", steps.ADAccounts)
+	}
 
 	tenant.AWS.IAMUsers = nil
+	tenant.Identity.ActiveDirectory = nil
 	steps, err = buildSteps(context.Background(), tenant, env(nil), discard)
 	if err != nil {
 		t.Fatalf("buildSteps without IAM users: %v", err)
 	}
-	if steps.AccessKeys != nil || steps.Evidence != nil {
-		t.Errorf("steps = %+v, want no access keys client and no evidence store", steps)
+	if steps.AccessKeys != nil || steps.Evidence != nil || steps.ADUsers != nil {
+		t.Errorf("steps = %+v, want no access keys client, evidence store or AD client", steps)
 	}
 }
 
