@@ -164,9 +164,10 @@ func securityHubAlert(env, f map[string]any, id string) events.Alert {
 		Indicators:    securityHubIndicators(f),
 		Account:       firstStr(f, "AwsAccountId"),
 		Region:        region,
-		Link:          str(f, "SourceUrl"),
-		FirstSeen:     firstTime(timestamp(f, "FirstObservedAt"), timestamp(f, "CreatedAt")),
-		LastSeen:      firstTime(timestamp(f, "LastObservedAt"), timestamp(f, "UpdatedAt"), timestamp(env, "time")),
+		// NOTE: only products that set SourceUrl get a link; no console URL is built here.
+		Link:      str(f, "SourceUrl"),
+		FirstSeen: firstTime(timestamp(f, "FirstObservedAt"), timestamp(f, "CreatedAt")),
+		LastSeen:  firstTime(timestamp(f, "LastObservedAt"), timestamp(f, "UpdatedAt"), timestamp(env, "time")),
 	}
 	if resources := list(f, "Resources"); len(resources) > 0 {
 		a.Resource = securityHubResource(resources[0])
