@@ -75,6 +75,7 @@ func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string)
 	if dir := getenv("EVIDENCE_DIR"); dir != "" {
 		steps.Evidence = offboarding.DirStore{Dir: dir}
 	}
+
 	if len(tenant.AWS.IAMUsers) > 0 {
 		keys, err := accessKeys(ctx, tenant.AWS)
 		if err != nil {
@@ -82,24 +83,36 @@ func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string)
 		}
 		steps.AccessKeys = keys
 	}
+
 	// TODO: plug in the other adapter constructors: the ticketing system (Tickets), Entra ID
 	// (EntraUsers, EntraGroups, EntraLicenses, EntraSessions), an S3 evidence store, a
 	// notification Escalator, the approval steps with their DynamoDB store, and a resolver
 	// of secretsmanager: references. Until then a step that needs one of them fails with
 	// NotConfigured, and STEP=RequestApproval fails with StepNotFound.
 	resolver := secrets.Local{Getenv: getenv}
-	if ad := tenant.Identity.ActiveDirectory; ad != nil {
-		cfg := activedirectory.ConfigFromTenant(ad)
-		cfg.Logger = logger
-		client, err := activedirectory.New(cfg, resolver)
-		if err != nil {
-			return nil, fmt.Errorf("building the Active Directory client: %w", err)
-		}
-		wrapped := adAccounts{api: client}
-		steps.ADUsers, steps.ADAccounts, steps.ADGroups = wrapped, wrapped, wrapped
+	if err := addActiveDirectory(steps, resolver, logger); err != nil {
+		return nil, err
 	}
+
 	addTicketEscalator(steps)
 	return steps, nil
+}
+
+// addActiveDirectory sets the AD interfaces when the tenant has an AD section.
+func addActiveDirectory(steps *offboarding.Steps, resolver secrets.Resolver, logger *slog.Logger) error {
+	ad := steps.Tenant.Identity.ActiveDirectory
+	if ad == nil {
+		return nil
+	}
+	cfg := activedirectory.ConfigFromTenant(ad)
+	cfg.Logger = logger
+	client, err := activedirectory.New(cfg, resolver)
+	if err != nil {
+		return fmt.Errorf("building the Active Directory client: %w", err)
+	}
+	wrapped := adAccounts{api: client}
+	steps.ADUsers, steps.ADAccounts, steps.ADGroups = wrapped, wrapped, wrapped
+	return nil
 }
 
 // addTicketEscalator escalates through an internal ticket comment to the last approval

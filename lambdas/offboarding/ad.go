@@ -37,6 +37,7 @@ func (s *Steps) disableADAccount(ctx context.Context, upn, ticket string, it Pla
 	if err != nil {
 		return "", "", fmt.Errorf("looking up %q in Active Directory: %w", upn, err)
 	}
+
 	var done []string
 	if u.AccountEnabled {
 		if err := s.ADAccounts.ResetPassword(ctx, u.ID); err != nil {
@@ -44,6 +45,7 @@ func (s *Steps) disableADAccount(ctx context.Context, upn, ticket string, it Pla
 		}
 		done = append(done, "password reset")
 	}
+
 	disabled, err := s.ADAccounts.Disable(ctx, u.ID)
 	if err != nil {
 		return "", "", fmt.Errorf("disabling %q: %w", u.DistinguishedName, err)
@@ -58,6 +60,7 @@ func (s *Steps) disableADAccount(ctx context.Context, upn, ticket string, it Pla
 	if stamped {
 		done = append(done, "description stamped")
 	}
+
 	dn, moved, err := s.ADAccounts.MoveToDisabledOU(ctx, u.ID)
 	if err != nil {
 		return "", "", fmt.Errorf("moving %q to the OU for disabled accounts: %w", u.DistinguishedName, err)
@@ -68,6 +71,7 @@ func (s *Steps) disableADAccount(ctx context.Context, upn, ticket string, it Pla
 	if moved {
 		done = append(done, "moved to "+dn)
 	}
+
 	if len(done) == 0 {
 		return StatusAlreadyDone, "account already disabled, stamped and in " + it.Target, nil
 	}
