@@ -22,7 +22,7 @@ func (printStarter) StartExecution(ctx context.Context, workflow, name, input st
 	return "local:" + name, nil
 }
 
-// Example mounts the handler on a mux, as orchestrator serve does, and delivers one
+// Example mounts the handler on a mux, the way orchestrator serve can, and delivers one
 // Freshdesk webhook with the tenant's token.
 func Example() {
 	cfg, err := tenants.Load("../testdata/tenant.yaml")
