@@ -62,6 +62,6 @@
 //     quoted name after a dot even inside a string literal, so '{% 'a."b"' %}' gives the
 //     string a.`b`. Error codes other than T1006, T2001 and T2002 carry the library's message
 //     instead of JSONata's.
-//   - A JSONata function that calls itself without end overflows the Go stack and ends the
-//     process, where AWS fails the state with States.QueryEvaluationError.
+//   - JSONata functions may nest about 2000 calls deep, after which the evaluation fails with
+//     JSONata's U1001 stack overflow error. The depth at which AWS fails is not documented.
 package expr

@@ -109,7 +109,11 @@ func compileJSONataSafely(text string) (compiled *jsonata.Expr, err error) {
 	if text == "" {
 		return nil, errors.New("the expression is empty")
 	}
-	return jsonata.Compile(text)
+	compiled, err = jsonata.Compile(text)
+	if err != nil {
+		return nil, err
+	}
+	return compiled, guardLambdas(compiled)
 }
 
 // ValidateJSONataTemplate checks every "{% expression %}" string in v, which may be a
@@ -297,10 +301,6 @@ func evalJSONataExpr(text, field string, bindings map[string]any) (any, error) {
 }
 
 // evalJSONataSafely evaluates and turns a panic of the library into an error.
-// NOTE: an expression whose functions recurse without end, such as
-// ($f := function($x){$f($x)}; $f(1)), overflows the goroutine stack, which Go cannot
-// recover from, so it ends the process. AWS fails such a state with
-// States.QueryEvaluationError. The library offers no hook to bound the depth.
 func evalJSONataSafely(e *jsonata.Expr) (result any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -313,6 +313,9 @@ func evalJSONataSafely(e *jsonata.Expr) (result any, err error) {
 // jsonataErrorText gives a library error the JSONata error code AWS reports, where the
 // library's error type maps to one.
 func jsonataErrorText(err error) string {
+	if errors.Is(err, errJSONataStackOverflow) || strings.Contains(err.Error(), errJSONataStackOverflow.Error()) {
+		return errJSONataStackOverflow.Error()
+	}
 	var evalErr *jsonata.EvalError
 	if errors.As(err, &evalErr) {
 		switch evalErr.Type {

@@ -17,6 +17,8 @@ var awsJSONataFunctions = map[string]jsonata.Extension{
 	"random":    {Func: jsonataRandom},
 	"uuid":      {Func: newUUID},
 	"parse":     {Func: jsonataParse},
+
+	stackGuardName: {Func: checkJSONataStack},
 }
 
 // callIntrinsic runs an intrinsic function's implementation for a JSONata function and

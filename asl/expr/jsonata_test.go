@@ -197,3 +197,41 @@ func TestJSONataVariableNotKept(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONataEndlessRecursion(t *testing.T) {
+	tests := []struct {
+		name string
+		expr string
+	}{
+		{"named function", "{% ($f := function($x){ $f($x + 1) }; $f(1)) %}"},
+		{"function passed to itself", "{% ($g := function($h, $x){ $h($h, $x) }; $g($g, 1)) %}"},
+		{"typed function", "{% ($f := function($x)<n:n>{ $f($x) }; $f(1)) %}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := EvalJSONataTemplate(tt.expr, JSONataScope{})
+			var e *Error
+			if !errors.As(err, &e) || e.Name != ErrQueryEvaluationError {
+				t.Fatalf("error = %v, want States.QueryEvaluationError", err)
+			}
+			want := "threw an error during evaluation. " + errJSONataStackOverflow.Error()
+			if !strings.HasSuffix(e.Cause, want) {
+				t.Errorf("cause = %q, want it to end with %q", e.Cause, want)
+			}
+		})
+	}
+}
+
+func TestJSONataDeepButFiniteRecursion(t *testing.T) {
+	got, err := EvalJSONataTemplate("{% ($sum := function($n){ $n = 0 ? 0 : $n + $sum($n - 1) }; $sum(1000)) %}", JSONataScope{})
+	if err != nil {
+		t.Fatalf("EvalJSONataTemplate error: %v", err)
+	}
+	if got != 500500.0 {
+		t.Errorf("sum of 1..1000 = %#v, want 500500", got)
+	}
+	got, err = EvalJSONataTemplate("{% $map([1, 2, 3], function($v){ $v * 2 }) %}", JSONataScope{})
+	if err != nil || !reflect.DeepEqual(got, []any{2.0, 4.0, 6.0}) {
+		t.Errorf("$map with a function = %#v, %v; want [2, 4, 6]", got, err)
+	}
+}
