@@ -62,6 +62,8 @@
 //     quoted name after a dot even inside a string literal, so '{% 'a."b"' %}' gives the
 //     string a.`b`. Error codes other than T1006, T2001 and T2002 carry the library's message
 //     instead of JSONata's.
+//   - AWS documents that a field may nest up to 10 intrinsic functions. This package does
+//     not count them; it rejects only calls nested more than 64 deep.
 //   - JSONata functions may nest about 2000 calls deep, after which the evaluation fails with
 //     JSONata's U1001 stack overflow error. The depth at which AWS fails is not documented.
 package expr

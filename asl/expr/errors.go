@@ -13,3 +13,5 @@ const (
 type Error struct{ Name, Cause string }
 
 func (e *Error) Error() string { return e.Name + ": " + e.Cause }
+
+var _ error = (*Error)(nil)
