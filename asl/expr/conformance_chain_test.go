@@ -11,8 +11,7 @@ type chainOutcome struct {
 	err    error
 }
 
-// failState is the failure a Fail state raises; its Error is never States.*, so replays
-// compare it as AWS reports it.
+// failState is the failure a Fail state raises, with the Error and Cause the state names.
 type failState struct{ name, cause string }
 
 func (f *failState) Error() string { return f.name + ": " + f.cause }

@@ -141,8 +141,8 @@ func checkConformance(t *testing.T, c conformanceCase, got any, err error) {
 	}
 }
 
-// placeholderPattern matches the end of a recorded cause, where each <...> placeholder the
-// recording put in place of a varying value matches any text.
+// placeholderPattern compiles a recorded text into a pattern for the whole text, in which each
+// <...> placeholder that the recording put in place of a varying value matches any text.
 func placeholderPattern(cause string) *regexp.Regexp {
 	var b strings.Builder
 	last := 0
