@@ -226,3 +226,33 @@ func TestBrowserApprovesFromEmail(t *testing.T) {
 		})
 	}
 }
+
+// partsOf decodes a raw e-mail into its header and its decoded parts by content type.
+func partsOf(t *testing.T, raw []byte) (mail.Header, map[string]string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return msg.Header, out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		out[ct] = string(b)
+	}
+}
