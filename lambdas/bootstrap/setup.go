@@ -15,6 +15,8 @@ import (
 
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/identity/activedirectory"
+	"github.com/secamo/orchestrator/adapters/ticketing"
+	"github.com/secamo/orchestrator/adapters/ticketing/connect"
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 	"github.com/secamo/orchestrator/secrets"
@@ -84,15 +86,18 @@ func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string)
 		steps.AccessKeys = keys
 	}
 
-	// TODO: plug in the other adapter constructors: the ticketing system (Tickets), Entra ID
-	// (EntraUsers, EntraGroups, EntraLicenses, EntraSessions), an S3 evidence store, a
-	// notification Escalator, the approval steps with their DynamoDB store, and a resolver
-	// of secretsmanager: references. Until then a step that needs one of them fails with
-	// NotConfigured, and STEP=RequestApproval fails with StepNotFound.
+	// TODO: plug in the other adapter constructors: Entra ID (EntraUsers, EntraGroups,
+	// EntraLicenses, EntraSessions), an S3 evidence store, a notification Escalator, the
+	// approval steps with their DynamoDB store, and a resolver of secretsmanager:
+	// references. Until then a step that needs one of them fails with NotConfigured, and
+	// STEP=RequestApproval fails with StepNotFound.
 	resolver := secrets.Local{Getenv: getenv}
 	if err := addActiveDirectory(steps, resolver, logger); err != nil {
 		return nil, err
 	}
+	steps.Tickets = &lazyTickets{build: func(ctx context.Context) (ticketing.System, error) {
+		return connect.New(ctx, tenant.Ticketing, resolver, connect.WithLogger(logger))
+	}}
 
 	addTicketEscalator(steps)
 	return steps, nil

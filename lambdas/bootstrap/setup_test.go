@@ -96,6 +96,15 @@ func TestBuildSteps(t *testing.T) {
 	if _, ok := steps.ADAccounts.(adAccounts); !ok {
 		t.Errorf("AD accounts = %T, want the AD adapter", steps.ADAccounts)
 	}
+	if _, ok := steps.Escalator.(*offboarding.TicketEscalator); !ok {
+		t.Errorf("escalator = %T, want the ticket escalator", steps.Escalator)
+	}
+	// The example's credentials are a secretsmanager: reference, which the local resolver
+	// rejects when the first ticket call builds the adapter.
+	_, err = steps.Tickets.GetTicket(context.Background(), "101")
+	if err == nil || !strings.Contains(err.Error(), "ticketing.credentials") {
+		t.Errorf("GetTicket error = %v, want the unresolvable credentials named", err)
+	}
 
 	tenant.AWS.IAMUsers = nil
 	tenant.Identity.ActiveDirectory = nil
