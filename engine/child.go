@@ -15,7 +15,7 @@ import (
 func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, params any, timeout, heartbeat time.Duration) (any, *Failure) {
 	res := run.st.Resource
 	m, _ := params.(map[string]any)
-	th.taskEvent("TaskScheduled", res, map[string]any{"region": th.e.opts.Region, "parameters": jsonString(params)})
+	th.taskEvent("TaskScheduled", res, map[string]any{"region": th.e.opts.Region, "parameters": jsonText{params}})
 	arn, _ := m["StateMachineArn"].(string)
 	name, _ := m["Name"].(string)
 	input := "{}"
@@ -50,7 +50,7 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 	if kind.pattern == "" {
 		x, _ := th.e.lookup(childARN)
 		out := map[string]any{"ExecutionArn": childARN, "StartDate": formatTime(x.StartDate)}
-		th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonString(out), "outputDetails": map[string]any{"truncated": false}})
+		th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonText{out}, "outputDetails": map[string]any{"truncated": false}})
 		return out, nil
 	}
 	if kind.pattern == "waitForTaskToken" {

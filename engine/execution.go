@@ -42,7 +42,7 @@ type execution struct {
 	done       chan struct{}
 
 	mu      sync.Mutex
-	history []event
+	history historyLog
 	// parentToken is the task token of a startExecution.sync task waiting for this execution.
 	parentToken string
 	syncPattern string // "sync" or "sync:2" for a child of a .sync task
@@ -141,7 +141,7 @@ func (e *Engine) GetExecutionHistory(ctx context.Context, executionARN string) (
 		return nil, err
 	}
 	x.mu.Lock()
-	stored := append([]event(nil), x.history...)
+	stored := x.history.all()
 	x.mu.Unlock()
 	events := make([]HistoryEvent, len(stored))
 	for i, ev := range stored {

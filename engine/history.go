@@ -52,8 +52,13 @@ func (h HistoryEvent) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// renderDetails returns a copy of details, nested maps included, so callers cannot change
-// the stored history.
+// jsonText is a history detail that holds a value and becomes its JSON text when the history
+// is read, so a transition does not pay for encoding it. The engine never modifies a value
+// after making it, so the text is the value at the time of the event.
+type jsonText struct{ v any }
+
+// renderDetails returns a copy of details with every jsonText written out and nested maps
+// copied, so callers cannot change the stored history.
 func renderDetails(d map[string]any) map[string]any {
 	if d == nil {
 		return nil
@@ -61,6 +66,8 @@ func renderDetails(d map[string]any) map[string]any {
 	out := make(map[string]any, len(d))
 	for k, v := range d {
 		switch x := v.(type) {
+		case jsonText:
+			out[k] = jsonString(x.v)
 		case map[string]any:
 			out[k] = renderDetails(x)
 		default:
@@ -87,6 +94,8 @@ func (ev event) render() HistoryEvent {
 		h.Details = renderDetails(h.Details)
 	case strings.HasSuffix(h.Type, "StateEntered"):
 		h.Details = map[string]any{"name": ev.state, "input": jsonString(ev.payload), "inputDetails": map[string]any{"truncated": false}}
+	case strings.HasPrefix(h.Type, "MapIteration"):
+		h.Details = map[string]any{"name": ev.state, "index": ev.payload}
 	case strings.HasSuffix(h.Type, "StateExited"):
 		h.Details = map[string]any{"name": ev.state, "output": jsonString(ev.payload), "outputDetails": map[string]any{"truncated": false}}
 		if len(ev.assigned) > 0 {
@@ -111,6 +120,11 @@ func (th *thread) recordState(eventType, name string, payload any, assigned map[
 	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType}, state: name, payload: payload, assigned: assigned})
 }
 
+// recordIteration records the start or end of a Map iteration.
+func (th *thread) recordIteration(eventType, mapState string, index int) int64 {
+	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType}, state: mapState, payload: index})
+}
+
 func (th *thread) recordEvent(ev event) int64 {
 	if th.silent {
 		return th.prev
@@ -119,9 +133,39 @@ func (th *thread) recordEvent(ev event) int64 {
 	ev.Timestamp = th.e.clock.Now()
 	ev.PreviousEventID = th.prev
 	x.mu.Lock()
-	ev.ID = int64(len(x.history) + 1)
-	x.history = append(x.history, ev)
+	ev.ID = x.history.append(ev)
 	x.mu.Unlock()
 	th.prev = ev.ID
 	return ev.ID
+}
+
+// historyChunk is the number of events per chunk of a history log.
+const historyChunk = 512
+
+// historyLog stores events in fixed-size chunks, so a long history grows without copying
+// the events it already holds.
+type historyLog struct {
+	chunks [][]event
+	n      int
+}
+
+// append adds ev and returns its id, which is its position counted from 1.
+func (l *historyLog) append(ev event) int64 {
+	if l.n%historyChunk == 0 {
+		l.chunks = append(l.chunks, make([]event, 0, historyChunk))
+	}
+	last := len(l.chunks) - 1
+	l.n++
+	ev.ID = int64(l.n)
+	l.chunks[last] = append(l.chunks[last], ev)
+	return ev.ID
+}
+
+// all returns a copy of every event in order.
+func (l *historyLog) all() []event {
+	out := make([]event, 0, l.n)
+	for _, c := range l.chunks {
+		out = append(out, c...)
+	}
+	return out
 }

@@ -66,15 +66,15 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 		if f != nil {
 			return f
 		}
-		child.record("MapIterationStarted", map[string]any{"name": st.Name, "index": i})
+		child.recordIteration("MapIterationStarted", st.Name, i)
 		out, f := child.runMachine(ctx, itemInput)
 		if f != nil {
 			results[i] = map[string]any{"Error": f.Name, "Cause": f.Cause}
-			child.record("MapIterationFailed", map[string]any{"name": st.Name, "index": i})
+			child.recordIteration("MapIterationFailed", st.Name, i)
 			return f
 		}
 		results[i] = out
-		child.record("MapIterationSucceeded", map[string]any{"name": st.Name, "index": i})
+		child.recordIteration("MapIterationSucceeded", st.Name, i)
 		return nil
 	})
 	for _, c := range children {

@@ -240,7 +240,7 @@ func handlerFailure(err error) *Failure {
 
 // invokeLambdaARN runs a Task whose Resource is a Lambda function ARN.
 func (th *thread) invokeLambdaARN(ctx context.Context, run *stateRun, name string, payload any, timeout time.Duration) (any, *Failure) {
-	details := map[string]any{"resource": run.st.Resource, "input": jsonString(payload), "inputDetails": map[string]any{"truncated": false}}
+	details := map[string]any{"resource": run.st.Resource, "input": jsonText{payload}, "inputDetails": map[string]any{"truncated": false}}
 	if timeout > 0 {
 		details["timeoutInSeconds"] = int64(timeout / time.Second)
 	}
@@ -262,7 +262,7 @@ func (th *thread) invokeLambdaARN(ctx context.Context, run *stateRun, name strin
 	case fail != nil:
 		th.record("LambdaFunctionFailed", map[string]any{"error": fail.Name, "cause": fail.Cause})
 	default:
-		th.record("LambdaFunctionSucceeded", map[string]any{"output": jsonString(result), "outputDetails": map[string]any{"truncated": false}})
+		th.record("LambdaFunctionSucceeded", map[string]any{"output": jsonText{result}, "outputDetails": map[string]any{"truncated": false}})
 	}
 	return result, fail
 }
@@ -282,7 +282,7 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 	res := run.st.Resource
 	m, _ := params.(map[string]any)
 	name, _ := m["FunctionName"].(string)
-	sched := map[string]any{"region": th.e.opts.Region, "parameters": jsonString(params)}
+	sched := map[string]any{"region": th.e.opts.Region, "parameters": jsonText{params}}
 	if timeout > 0 {
 		sched["timeoutInSeconds"] = int64(timeout / time.Second)
 	}
@@ -339,7 +339,7 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 		meta["AllHttpHeaders"].(map[string]any)["X-Amz-Log-Result"] = []any{""}
 		meta["HttpHeaders"].(map[string]any)["X-Amz-Log-Result"] = ""
 	}
-	th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonString(wrapped), "outputDetails": map[string]any{"truncated": false}})
+	th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonText{wrapped}, "outputDetails": map[string]any{"truncated": false}})
 	return wrapped, nil
 }
 
@@ -347,7 +347,7 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 func (th *thread) tokenOutcome(res string, result any, fail *Failure) {
 	switch {
 	case fail == nil:
-		th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonString(result), "outputDetails": map[string]any{"truncated": false}})
+		th.taskEvent("TaskSucceeded", res, map[string]any{"output": jsonText{result}, "outputDetails": map[string]any{"truncated": false}})
 	case fail.Name == asl.ErrorTimeout:
 		th.taskEvent("TaskTimedOut", res, map[string]any{"error": fail.Name, "cause": fail.Cause})
 	default:
