@@ -124,7 +124,7 @@ func (h *Handler) Handle(ctx context.Context, in Input) (Output, error) {
 		return Output{}, &NotConfigured{What: "approval signing key", Err: err}
 	}
 	if err := h.Store.Create(ctx, rec); err != nil {
-		return Output{}, fmt.Errorf("storing approval for execution %s: %w", in.Execution, err)
+		return Output{}, &ApprovalNotStored{Execution: in.Execution, Err: err}
 	}
 	h.logger().InfoContext(ctx, "approval requested", "tenant", cfg.Name, "execution", in.Execution,
 		"approval", rec.ID, "level", level, "approvers", len(approvers), "expires", rec.ExpiresAt)

@@ -256,3 +256,22 @@ func TestRegisteredSteps(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+type failingStore struct{}
+
+func (failingStore) Create(ctx context.Context, r approvals.Record) error {
+	return errors.New("database is locked")
+}
+
+func TestHandleStoreFailure(t *testing.T) {
+	f := newFixture(t, acme(""), "")
+	f.handler.Store = failingStore{}
+	_, err := f.handler.Handle(t.Context(), input())
+	var notStored *approval.ApprovalNotStored
+	if !errors.As(err, &notStored) || !strings.Contains(err.Error(), "database is locked") {
+		t.Errorf("Handle = %v, want *ApprovalNotStored with the cause", err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(f.outbox, "*.eml")); len(files) != 0 {
+		t.Errorf("e-mails were sent for an unstored approval: %v", files)
+	}
+}

@@ -57,3 +57,16 @@ func (e *NotificationFailed) Error() string {
 }
 
 func (e *NotificationFailed) Unwrap() error { return e.Err }
+
+// ApprovalNotStored is returned when the approval store rejects or fails the new record.
+// Nothing was sent, so the state machine may retry the step.
+type ApprovalNotStored struct {
+	Execution string
+	Err       error
+}
+
+func (e *ApprovalNotStored) Error() string {
+	return fmt.Sprintf("storing approval request of execution %s: %v", e.Execution, e.Err)
+}
+
+func (e *ApprovalNotStored) Unwrap() error { return e.Err }
