@@ -121,9 +121,6 @@ func (e *AbuseIPDB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAbuseError(w, http.StatusUnauthorized, "Authentication failed: the API key is missing, wrong or revoked.", "")
 		return
 	}
-	if !e.takeQuota(w) {
-		return
-	}
 	e.check(w, r)
 }
 
@@ -169,6 +166,11 @@ func (e *AbuseIPDB) check(w http.ResponseWriter, r *http.Request) {
 			writeAbuseError(w, http.StatusUnprocessableEntity, "The maxAgeInDays must be an integer between 1 and 365.", "maxAgeInDays")
 			return
 		}
+	}
+	// NOTE: invalid requests do not count against the daily limit here; whether they do on
+	// AbuseIPDB is not documented.
+	if !e.takeQuota(w) {
+		return
 	}
 
 	e.mu.Lock()
