@@ -80,6 +80,20 @@ func (s *Steps) disableADAccount(ctx context.Context, upn, ticket string, it Pla
 
 // inOU reports whether dn is directly inside the OU, comparing case-insensitively.
 func inOU(dn, ou string) bool {
-	_, parent, ok := strings.Cut(dn, ",")
+	parent, ok := parentDN(dn)
 	return ok && strings.EqualFold(strings.ReplaceAll(parent, ", ", ","), strings.ReplaceAll(ou, ", ", ","))
+}
+
+// parentDN returns dn without its first RDN. A comma escaped with a backslash, as in
+// CN=Peeters\, Jan, belongs to the RDN.
+func parentDN(dn string) (string, bool) {
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++
+		case ',':
+			return dn[i+1:], true
+		}
+	}
+	return "", false
 }

@@ -586,3 +586,23 @@ func TestRemoveLicensesReportsEachSKU(t *testing.T) {
 		t.Errorf("second run = %+v, %v; want sku-visio alreadyDone", out.Outcomes, err)
 	}
 }
+
+func TestInOU(t *testing.T) {
+	tests := []struct {
+		dn, ou string
+		want   bool
+	}{
+		{"CN=Jan Peeters,OU=Disabled Users,DC=example,DC=local", offOU, true},
+		{`CN=Peeters\, Jan,OU=Disabled Users,DC=example,DC=local`, offOU, true},
+		{"cn=jan,ou=disabled users,dc=example,dc=local", offOU, true},
+		{"CN=Jan Peeters,OU=Staff,DC=example,DC=local", offOU, false},
+		{"CN=Jan Peeters,OU=Sub,OU=Disabled Users,DC=example,DC=local", offOU, false},
+		{`CN=Peeters\, Jan`, offOU, false},
+		{"", offOU, false},
+	}
+	for _, tt := range tests {
+		if got := inOU(tt.dn, tt.ou); got != tt.want {
+			t.Errorf("inOU(%q, %q) = %v, want %v", tt.dn, tt.ou, got, tt.want)
+		}
+	}
+}
