@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -269,5 +270,39 @@ func TestPlaceholderName(t *testing.T) {
 func TestDefinitionUnknown(t *testing.T) {
 	if _, err := Definition("user-onboarding"); err == nil {
 		t.Error("Definition(user-onboarding) returned no error")
+	}
+}
+
+// recordingCreator records the order and substitutions of CreateAll.
+type recordingCreator struct {
+	order []string
+	subs  map[string]map[string]string
+}
+
+func (r *recordingCreator) CreateStateMachine(_ context.Context, name string, _ []byte, subs map[string]string) (string, error) {
+	r.order = append(r.order, name)
+	r.subs[name] = subs
+	return "arn:test:" + name, nil
+}
+
+func TestCreateAllNestedFirst(t *testing.T) {
+	rec := &recordingCreator{subs: map[string]map[string]string{}}
+	arns, err := CreateAll(context.Background(), rec, map[string]string{"ResolveUser": "fn-resolve"})
+	if err != nil {
+		t.Fatalf("CreateAll: %v", err)
+	}
+	child := slices.Index(rec.order, "revoke-user-access")
+	parent := slices.Index(rec.order, "user-offboarding")
+	if child < 0 || parent < 0 || child > parent {
+		t.Fatalf("creation order = %v, want revoke-user-access before user-offboarding", rec.order)
+	}
+	if got := rec.subs["user-offboarding"]["RevokeUserAccessStateMachine"]; got != "arn:test:revoke-user-access" {
+		t.Errorf("child placeholder = %q, want the child's ARN", got)
+	}
+	if got := rec.subs["user-offboarding"]["ResolveUser"]; got != "fn-resolve" {
+		t.Errorf("step placeholder = %q, want fn-resolve", got)
+	}
+	if arns["user-offboarding"] != "arn:test:user-offboarding" {
+		t.Errorf("ARNs = %v", arns)
 	}
 }

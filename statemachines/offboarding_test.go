@@ -23,6 +23,8 @@ import (
 // workflow price in us-east-1), 40 transitions cost $0.001.
 const maxTransitions = 40
 
+var _ Creator = (*engine.Engine)(nil)
+
 // approver plays the approval service: the fake RequestApproval step records each request
 // and answers it with decide, through the engine's task-token calls.
 type approver struct {
@@ -90,18 +92,11 @@ func runOffboarding(t testing.TB, w *world, input string, decide func(level int)
 	a := &approver{eng: eng, decide: decide}
 	handlers["RequestApproval"], subs["RequestApproval"] = a.handler, "RequestApproval"
 
-	for _, name := range []string{"revoke-user-access", "user-offboarding"} {
-		def, err := Definition(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		arn, err := eng.CreateStateMachine(ctx, name, def, subs)
-		if err != nil {
-			t.Fatalf("creating %s: %v", name, err)
-		}
-		subs[PlaceholderName(name)] = arn
+	arns, err := CreateAll(ctx, eng, subs)
+	if err != nil {
+		t.Fatalf("CreateAll: %v", err)
 	}
-	execARN, err := eng.StartExecution(ctx, subs["UserOffboardingStateMachine"], "HR-101", input)
+	execARN, err := eng.StartExecution(ctx, arns["user-offboarding"], "HR-101", input)
 	if err != nil {
 		t.Fatalf("StartExecution: %v", err)
 	}
