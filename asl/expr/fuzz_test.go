@@ -94,3 +94,24 @@ func FuzzChoiceRule(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSONata checks that no expression text makes compiling or evaluating a JSONata
+// template panic or crash, and that evaluation errors are *Error.
+func FuzzJSONata(f *testing.F) {
+	for _, seed := range []string{
+		"$states.input.a.b[1]", "$sum($states.input.a.b[$type($) = 'number'])", "$partition([1, 2, 3], 2)",
+		"($f := function($x){ $x > 3 ? $x : $f($x + 1) }; $f(0))", "$map([1, 2], function($v, $i){ $v + $i })",
+		"{'k': $states.input.n, 'l': [1, 'two', null]}", "/* comment */ $uuid()", "$hash('x', 'SHA-1')",
+		"$states.input.s ~> $split(',')", "[1..5]", "$parse('{\"a\": 1}')", "$random(1) < 1",
+	} {
+		f.Add(seed)
+	}
+	scope := JSONataScope{States: map[string]any{"input": decode(f, fuzzDocument)}, Vars: map[string]any{"v": 1.0}}
+	f.Fuzz(func(t *testing.T, text string) {
+		if _, err := EvalJSONataTemplate("{%"+text+"%}", scope); err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("EvalJSONataTemplate(%q) returned %T, want *Error", text, err)
+			}
+		}
+	})
+}
