@@ -28,6 +28,18 @@ func ValidateReferencePath(path string) error {
 	return nil
 }
 
+// ValidateResultPath checks a ResultPath: a reference path into the state input, so it must
+// start with "$" and not with "$$" or a variable.
+func ValidateResultPath(path string) error {
+	if err := ValidateReferencePath(path); err != nil {
+		return err
+	}
+	if cp, _ := compilePath(path); cp.root != rootInput {
+		return pathError(path, "a result path must start with \"$\" or \"$.\", not with a context object or variable reference")
+	}
+	return nil
+}
+
 // Query evaluates a path against the scope. A definite path returns the value it selects
 // and a *Error named States.Runtime when nothing is there. An indefinite path (with a
 // wildcard, slice, filter, union or recursive descent) returns an array of every match,
@@ -79,13 +91,10 @@ func (cp *compiledPath) rootValue(s Scope) (any, error) {
 // object, or to an array index that does not exist, fails with States.Runtime. A null
 // ResultPath, which discards the result, is the caller's to handle.
 func SetResultPath(input any, path string, result any) (any, error) {
-	if err := ValidateReferencePath(path); err != nil {
+	if err := ValidateResultPath(path); err != nil {
 		return nil, &Error{Name: ErrRuntime, Cause: err.Error()}
 	}
 	cp, _ := compilePath(path)
-	if cp.root != rootInput {
-		return nil, &Error{Name: ErrRuntime, Cause: fmt.Sprintf("invalid ResultPath %q: a result path must start with \"$\" or \"$.\"", path)}
-	}
 	return setAt(input, cp.segments, 0, result, path)
 }
 

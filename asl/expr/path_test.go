@@ -265,3 +265,16 @@ func TestQueryField(t *testing.T) {
 		t.Errorf("cause = %q, want %q", e.Cause, want)
 	}
 }
+
+func TestValidateResultPath(t *testing.T) {
+	for _, p := range []string{"$", "$.a", "$.a[0].b"} {
+		if err := ValidateResultPath(p); err != nil {
+			t.Errorf("ValidateResultPath(%q) = %v, want nil", p, err)
+		}
+	}
+	for _, p := range []string{"$$.a", "$var", "$var.a", "$.a[*]", "a"} {
+		if err := ValidateResultPath(p); err == nil {
+			t.Errorf("ValidateResultPath(%q) = nil, want an error", p)
+		}
+	}
+}
