@@ -12,7 +12,7 @@ TEST_TIMEOUT ?= 30m
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 NPM_BIN := tools/npm/node_modules/.bin
 
@@ -30,15 +30,33 @@ build: ## build the orchestrator command into bin/
 .PHONY: test
 test: tools ## run every test (integration tests included; with CI set, none may skip)
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+	PATH="$(CURDIR)/$(NPM_BIN):$$PATH" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 
 .PHONY: demo
 demo: build ## run the offboarding demo on the local engine and the sandbox emulators
 	$(BIN)/orchestrator demo
 
+.PHONY: bootstrap
+bootstrap: ## build the Lambda binary (linux/arm64, static, stripped) into bin/lambda/bootstrap
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' \
+		-o $(BIN)/lambda/bootstrap ./lambdas/bootstrap
+
+.PHONY: validate-asl
+validate-asl: tools ## check every statemachines/*.asl.json with AWS's asl-validator and the project's validator
+	$(NPM_BIN)/asl-validator --silent $(addprefix --json-path ,$(wildcard statemachines/*.asl.json))
+	$(GO) run ./cmd/orchestrator validate statemachines/*.asl.json
+
+# The CDK CLI and the jsii runtime run on the Node.js 22 that make tools installs.
+CDK := PATH="$(CURDIR)/$(NPM_BIN):$$PATH" JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1 $(NPM_BIN)/cdk --no-notices
+
 .PHONY: synth
-synth: ## synthesize the CloudFormation template of tenant $(TENANT) (offline)
-	@echo "synth: the CDK stack is not built yet" >&2; exit 1
+synth: tools bootstrap validate-asl ## synthesize the CloudFormation template of tenant $(TENANT) into cdk.out (offline)
+	$(CDK) synth -c tenant=$(TENANT) --quiet
+	@echo "template: cdk.out/Secamo-$(TENANT).template.json"
+
+.PHONY: deploy
+deploy: tools bootstrap validate-asl ## deploy tenant $(TENANT) to the AWS account in its tenant file (see docs/deploy.md)
+	$(CDK) deploy -c tenant=$(TENANT) --require-approval broadening
 
 .PHONY: bench
 bench: ## run the Go benchmarks (figures go in docs/benchmarks.md)

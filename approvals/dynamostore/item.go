@@ -24,6 +24,10 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
+// recordRetention is how long an approval record and its outcome stay readable after the link
+// expired, for audit.
+const recordRetention = 365 * 24 * time.Hour
+
 func marshalRecord(r approvals.Record) map[string]types.AttributeValue {
 	item := key(r.ID, recordSK)
 	for name, v := range map[string]string{
@@ -37,6 +41,9 @@ func marshalRecord(r approvals.Record) map[string]types.AttributeValue {
 	item["level"] = num(int64(r.Level))
 	item["createdAt"] = num(nanos(r.CreatedAt))
 	item["expiresAt"] = num(nanos(r.ExpiresAt))
+	// DynamoDB's time to live deletes the record a year after its link expired; the table's TTL
+	// attribute is "ttl" and holds epoch seconds, unlike the nanosecond times above.
+	item["ttl"] = num(r.ExpiresAt.Add(recordRetention).Unix())
 	item["decidedAt"] = num(nanos(r.DecidedAt))
 	item["delivered"] = &types.AttributeValueMemberBOOL{Value: r.Delivered}
 	// A list keeps the approvers' order, and unlike a string set it may be empty.

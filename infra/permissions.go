@@ -1,0 +1,167 @@
+package infra
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/secamo/orchestrator/secrets"
+	"github.com/secamo/orchestrator/tenants"
+)
+
+// capability is one kind of access a step's handler needs.
+type capability string
+
+const (
+	capEntra      capability = "entra"      // the Graph client secret
+	capAD         capability = "ad"         // the AD bind password
+	capTicketing  capability = "ticketing"  // the ticketing credentials
+	capApprovals  capability = "approvals"  // the approvals table, the signing key, the Teams webhook, SES
+	capMail       capability = "mail"       // SES, for escalations
+	capIAMKeys    capability = "iamKeys"    // list and deactivate the mapped IAM users' access keys
+	capIAMKeyRead capability = "iamKeyRead" // list the mapped IAM users' access keys
+	capEvidence   capability = "evidence"   // write under evidence/ in the bucket
+)
+
+// stepCatalog lists every step a workflow may name and what its handler calls. A step missing
+// here fails synthesis, so a new step cannot be deployed with guessed permissions.
+var stepCatalog = map[string][]capability{
+	"ResolveUser":            {capEntra, capAD},
+	"CheckExclusions":        {capEntra, capAD},
+	"BuildPlan":              {capEntra, capAD, capIAMKeyRead},
+	"RequestApproval":        {capApprovals},
+	"DisableEntraUser":       {capEntra},
+	"RevokeSessions":         {capEntra},
+	"RemoveGroupMemberships": {capEntra},
+	"RemoveLicenses":         {capEntra},
+	"DisableADAccount":       {capAD},
+	"DeactivateAccessKeys":   {capIAMKeys},
+	"VerifyOffboarding":      {capEntra, capAD, capIAMKeyRead},
+	"RecordEvidence":         {capEvidence},
+	"CommentOnTicket":        {capTicketing},
+	"ResolveTicket":          {capTicketing},
+	"ReportFailure":          {capTicketing, capMail},
+}
+
+// KnownSteps returns the step names the stack can deploy, sorted.
+func KnownSteps() []string {
+	names := make([]string, 0, len(stepCatalog))
+	for n := range stepCatalog {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// grant adds to role what capability c needs for tenant t.
+func grant(role awsiam.Role, c capability, t *tenants.Config, st *Storage) error {
+	switch c {
+	case capEntra:
+		if e := t.Identity.Entra; e != nil {
+			return grantSecrets(role, t, "identity.entra.clientSecret", e.ClientSecret)
+		}
+	case capAD:
+		if a := t.Identity.ActiveDirectory; a != nil {
+			return grantSecrets(role, t, "identity.activeDirectory.bindPassword", a.BindPassword)
+		}
+	case capTicketing:
+		return grantSecrets(role, t, "ticketing.credentials", t.Ticketing.Credentials)
+	case capApprovals:
+		st.ApprovalsTable.GrantReadWriteData(role)
+		if err := grantSecrets(role, t, "approvals.signingKey", t.Approvals.SigningKey); err != nil {
+			return err
+		}
+		if err := grantSecrets(role, t, "approvals.teamsWebhook", t.Approvals.TeamsWebhook); err != nil {
+			return err
+		}
+		grantMail(role, t)
+	case capMail:
+		grantMail(role, t)
+	case capIAMKeys, capIAMKeyRead:
+		actions := []string{"iam:ListAccessKeys"}
+		if c == capIAMKeys {
+			actions = append(actions, "iam:UpdateAccessKey")
+		}
+		var users []string
+		for _, u := range t.AWS.IAMUsers {
+			users = append(users, fmt.Sprintf("arn:%s:iam::%s:user/%s", *awscdk.Aws_PARTITION(), account(t), u))
+		}
+		if len(users) == 0 {
+			return nil
+		}
+		sort.Strings(users)
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings(actions...), Resources: jsii.Strings(users...),
+		}))
+	case capEvidence:
+		grantPutObjects(role, st, "evidence/")
+	default:
+		return fmt.Errorf("unknown capability %q", c)
+	}
+	return nil
+}
+
+// grantSecrets lets role read the Secrets Manager secrets behind refs; empty refs are skipped.
+func grantSecrets(role awsiam.Role, t *tenants.Config, field string, refs ...secrets.Ref) error {
+	var arns []string
+	for _, ref := range refs {
+		if ref == "" {
+			continue
+		}
+		if ref.Scheme() != "secretsmanager" {
+			return fmt.Errorf("tenant %s: %s is %s:..., but a deployed tenant reads secrets from Secrets Manager: write secretsmanager:NAME", t.Name, field, ref.Scheme())
+		}
+		// Secrets Manager appends six random characters to a secret's name in its ARN.
+		arns = append(arns, fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-??????", *awscdk.Aws_PARTITION(), region(t), account(t), ref.Name()))
+	}
+	if len(arns) > 0 {
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("secretsmanager:GetSecretValue"), Resources: jsii.Strings(arns...),
+		}))
+	}
+	return nil
+}
+
+// grantMail lets role send e-mail from the tenant's sender domain through SES.
+func grantMail(role awsiam.Role, t *tenants.Config) {
+	if t.Approvals.From == "" {
+		return
+	}
+	_, domain, _ := strings.Cut(t.Approvals.From, "@")
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("ses:SendEmail"),
+		Resources: jsii.Strings(
+			fmt.Sprintf("arn:%s:ses:%s:%s:identity/%s", *awscdk.Aws_PARTITION(), region(t), account(t), domain),
+		),
+	}))
+}
+
+func account(t *tenants.Config) string {
+	if t.AWS.AccountID != "" {
+		return t.AWS.AccountID
+	}
+	return *awscdk.Aws_ACCOUNT_ID()
+}
+
+func region(t *tenants.Config) string {
+	if t.AWS.Region != "" {
+		return t.AWS.Region
+	}
+	return *awscdk.Aws_REGION()
+}
+
+// grantPutObjects lets role write objects under prefix in the evidence bucket, and nothing
+// else: no reads, no deletes, no other prefix.
+func grantPutObjects(role awsiam.Role, st *Storage, prefix string) {
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:PutObject"),
+		Resources: jsii.Strings(*st.Bucket.BucketArn() + "/" + prefix + "*"),
+	}))
+	suppress(role, "AwsSolutions-IAM5",
+		"object keys are generated per execution (case id, timestamp) under one fixed prefix of the tenant's own bucket",
+		regex(`/^Resource::<.*Evidence.*\.Arn>\/(evidence|quarantine)\/\*$/`))
+}

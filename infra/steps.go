@@ -1,0 +1,59 @@
+package infra
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/secamo/orchestrator/tenants"
+)
+
+// StepsProps configures NewSteps.
+type StepsProps struct {
+	Tenant    *tenants.Config
+	Workflows []Workflow
+	AssetDir  string
+	Storage   *Storage
+}
+
+// Steps holds one Lambda function per step that the workflows name.
+type Steps struct {
+	constructs.Construct
+	Functions map[string]awslambda.Function
+	Roles     map[string]awsiam.Role
+}
+
+// NewSteps creates a function for every step placeholder in the workflows, each with a role
+// that grants only what the step's handler calls (stepCatalog).
+func NewSteps(scope constructs.Construct, id string, p *StepsProps) (*Steps, error) {
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	s := &Steps{Construct: c, Functions: map[string]awslambda.Function{}, Roles: map[string]awsiam.Role{}}
+	for _, w := range p.Workflows {
+		for _, step := range w.Steps {
+			if _, done := s.Functions[step]; done {
+				continue
+			}
+			caps, ok := stepCatalog[step]
+			if !ok {
+				return nil, fmt.Errorf("workflow %s names step ${%s}, which the stack does not know: add it to stepCatalog in infra/permissions.go with what it calls", w.Name, step)
+			}
+			fn, role, err := newFunction(c, step, functionProps{
+				Tenant: p.Tenant, AssetDir: p.AssetDir, Handler: step, Timeout: 60,
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, cp := range caps {
+				if err := grant(role, cp, p.Tenant, p.Storage); err != nil {
+					return nil, fmt.Errorf("step %s: %w", step, err)
+				}
+			}
+			s.Functions[step] = fn
+			s.Roles[step] = role
+		}
+	}
+	return s, nil
+}
