@@ -23,8 +23,10 @@
 // # Values
 //
 // Values are the ones encoding/json decodes into any: nil, bool, float64, string, []any and
-// map[string]any. No function changes the values it is given: results that differ from the
-// input are new maps and slices, though unchanged parts may be shared with the input.
+// map[string]any. No function changes the values it is given. Results may share maps and
+// slices with the scope (Query returns the selected value itself, and SetResultPath copies
+// only the objects on the path it writes), so callers must not change results in place
+// either.
 //
 // # Errors
 //
