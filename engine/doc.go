@@ -23,5 +23,7 @@
 //   - A .sync child execution is stopped when its parent task times out, which is not
 //     verified against AWS.
 //   - Every workflow runs as a Standard workflow; Express-only behaviour is not emulated.
+//   - AWS's quota of 25,000 history events per execution is not enforced, so a loop that
+//     would fail on AWS runs on here until it ends or is stopped.
 //   - Executions live in memory until the SQLite store lands; a restart loses them.
 package engine

@@ -71,3 +71,21 @@ func errorTypeName(err error) string {
 	}
 	return t.Name()
 }
+
+// panicTypeName names a panic value the way errorTypeName names an error.
+func panicTypeName(v any) string {
+	if err, ok := v.(error); ok {
+		return errorTypeName(err)
+	}
+	if v == nil {
+		return "nil"
+	}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Name() == "" {
+		return t.String()
+	}
+	return t.Name()
+}

@@ -176,8 +176,15 @@ func (th *thread) caught(run *stateRun, c asl.Catcher, fail *Failure) (outcome, 
 	return res, err
 }
 
-// execute runs the body of a state once and returns its outcome.
-func (th *thread) execute(ctx context.Context, run *stateRun) (outcome, *Failure) {
+// execute runs the body of a state once and returns its outcome. A panic in the engine or in
+// an expression evaluator fails the state with States.Runtime instead of ending the process.
+func (th *thread) execute(ctx context.Context, run *stateRun) (res outcome, fail *Failure) {
+	defer func() {
+		if v := recover(); v != nil {
+			th.e.log.Error("panic while running a state", "execution", th.x.ExecutionARN, "state", run.st.Name, "panic", fmt.Sprint(v))
+			res, fail = outcome{}, failf(asl.ErrorRuntime, fmt.Sprintf("internal error in the local engine: %v", v))
+		}
+	}()
 	st := run.st
 	switch st.Type {
 	case asl.TypePass:

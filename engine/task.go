@@ -206,7 +206,7 @@ func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time
 	if !ok {
 		raw = json.RawMessage(jsonString(payload))
 	}
-	out, err := h(ctx, raw)
+	out, err := callHandler(ctx, h, raw)
 	if err != nil {
 		if ctx.Err() != nil && timeout > 0 {
 			return invocation{}, failf(asl.ErrorTimeout, "Task timed out.")
@@ -223,6 +223,22 @@ func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time
 	return invocation{result: v, size: len(out)}, nil
 }
 
+// handlerPanic is the error of a handler that panicked; the Lambda Go runtime reports the
+// type of the panic value as the error type.
+type handlerPanic struct{ value any }
+
+func (p *handlerPanic) Error() string { return fmt.Sprint(p.value) }
+
+// callHandler runs h and turns a panic into an error named after the panic value's type.
+func callHandler(ctx context.Context, h Handler, payload json.RawMessage) (out json.RawMessage, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, &handlerPanic{value: v}
+		}
+	}()
+	return h(ctx, payload)
+}
+
 // handlerFailure names a handler error the way the Lambda runtime reports it.
 func handlerFailure(err error) *Failure {
 	var doc struct {
@@ -235,6 +251,9 @@ func handlerFailure(err error) *Failure {
 		}
 	}
 	name := errorTypeName(err)
+	if p, ok := err.(*handlerPanic); ok {
+		name = panicTypeName(p.value)
+	}
 	return &Failure{Name: name, Cause: jsonString(map[string]any{"errorMessage": err.Error(), "errorType": name})}
 }
 

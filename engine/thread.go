@@ -88,6 +88,7 @@ func (th *thread) stopped(ctx context.Context) {
 // runMachine runs th.sm from StartAt with input until a terminal state.
 func (th *thread) runMachine(ctx context.Context, input any) (any, *Failure) {
 	pos := Position{State: th.sm.StartAt, Input: input}
+	// NOTE: AWS fails an execution past 25,000 history events; the engine sets no limit.
 	for {
 		if ctx.Err() != nil {
 			return nil, failf("States.Aborted", "the execution was stopped")
