@@ -47,7 +47,7 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 	var err error
 	e.Webhooks, e.WebhooksRole, err = newFunction(c, "Webhooks", functionProps{
 		Tenant: t, AssetDir: p.AssetDir, Handler: HandlerWebhooks, Timeout: 30, Reserved: endpointConcurrency,
-		Env: map[string]string{"ORCHESTRATOR_EVENT_BUS": "secamo-" + t.Name},
+		Env: map[string]string{"EVENT_BUS": "secamo-" + t.Name},
 	})
 	if err != nil {
 		return nil, err

@@ -17,10 +17,10 @@ import (
 // Environment variables the bootstrap binary reads at cold start.
 const (
 	// EnvHandler selects what the function runs: a step name (DisableEntraUser) or an
-	// endpoint (webhooks, approvals).
-	EnvHandler = "ORCHESTRATOR_HANDLER"
+	// endpoint (webhooks, approvals). lambdas/bootstrap reads it.
+	EnvHandler = "STEP"
 	// EnvTenant holds the tenant file as YAML, references only, never secret values.
-	EnvTenant = "ORCHESTRATOR_TENANT"
+	EnvTenant = "TENANT_CONFIG"
 )
 
 // LogRetention is how long the functions' and state machines' logs are kept.
