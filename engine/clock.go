@@ -34,8 +34,8 @@ func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 var _ Clock = RealClock{}
 
-// VirtualClock is a clock for tests: it stands still while any execution runs and jumps to
-// the next pending timer as soon as every execution of the engine is blocked, so a Wait of a
+// VirtualClock is a clock for tests. Its time does not move while any engine goroutine runs,
+// and it jumps to the next pending timer as soon as all of them are blocked, so a Wait of a
 // day finishes at once and no test sleeps.
 type VirtualClock struct {
 	mu     sync.Mutex
@@ -104,7 +104,7 @@ func (c *VirtualClock) Idle() {
 }
 
 // sleep blocks the calling engine goroutine for d of virtual time. The goroutine counts as
-// idle meanwhile; the timer that wakes it marks it busy again before it runs, so the clock
+// idle meanwhile. The timer that wakes it marks it busy again before it runs, so the clock
 // cannot jump past other work in between.
 func (c *VirtualClock) sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()

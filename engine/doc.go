@@ -1,8 +1,8 @@
 // Package engine runs Amazon States Language state machines in-process, the way AWS Step
-// Functions runs them: every state type with its input and output processing, both query
-// languages, variables, Retry and Catch with AWS's error names, Map and Parallel with
-// bounded concurrency, Lambda tasks backed by Go handlers, task tokens, child executions,
-// and an execution history with AWS's event types. Time comes from an injected Clock, and
+// Functions runs them. It covers every state type with its input and output processing, both
+// query languages, variables, and Retry and Catch with AWS's error names. Map and Parallel run
+// with bounded concurrency, Lambda tasks call Go handlers, and task tokens, child executions
+// and an execution history with AWS's event types work as on AWS. Time comes from an injected Clock, and
 // VirtualClock lets tests run a day-long Wait at once.
 //
 // Each execution is a goroutine; Map iterations and Parallel branches are goroutines too, and

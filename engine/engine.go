@@ -82,7 +82,7 @@ type stateMachine struct {
 	definition string
 	machine    *asl.StateMachine
 	created    time.Time
-	// readsContext tells, per state, whether its fields read the context object.
+	// readsContext records, per state, whether its fields read the context object.
 	readsContext map[*asl.State]bool
 }
 

@@ -50,9 +50,9 @@ func jsonSize(v any, limit int) int {
 	return len(b)
 }
 
-// contextReaders returns, for every state of sm and of its branches and processors, whether
-// any of its fields mentions the context object ("$$" in JSONPath, $states.context in
-// JSONata), so the engine builds the context object only for the states that read it.
+// contextReaders returns whether each state of sm, its branches and its processors mentions
+// the context object ("$$" in JSONPath, $states.context in JSONata). The engine builds the
+// context object only for the states that read it.
 func contextReaders(sm *asl.StateMachine) map[*asl.State]bool {
 	readers := map[*asl.State]bool{}
 	var walk func(sm *asl.StateMachine)

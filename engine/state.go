@@ -24,7 +24,7 @@ type stateRun struct {
 	token      string
 }
 
-// outcome is what a state produced: its output, the next state ("" at the end) and the
+// outcome is the result of a state run: its output, the next state ("" at the end) and the
 // variables it assigns, which take effect after the state.
 type outcome struct {
 	out    any

@@ -58,7 +58,8 @@ func (e *Engine) withTimeout(ctx context.Context, d time.Duration) (context.Cont
 
 // waiter is a one-shot wake-up for an engine goroutine blocked on something other than a
 // timer: a task token, the end of child branches, a free worker. The goroutine that wakes it
-// marks it busy first, so an activity-tracking clock never sees a gap in between.
+// marks it busy first, so an activity-tracking clock never finds every goroutine idle in
+// between.
 type waiter struct {
 	mu    sync.Mutex
 	done  bool

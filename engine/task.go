@@ -17,7 +17,7 @@ const (
 	resourceStartExecution = "arn:aws:states:::states:startExecution"
 )
 
-// taskKind is how a Task resource is invoked.
+// taskKind is the invocation style of a Task resource.
 type taskKind struct {
 	lambdaARN    bool   // a plain Lambda function ARN: bare result, LambdaFunction* events
 	service      string // "lambda:invoke" or "states:startExecution" for optimized integrations

@@ -80,8 +80,8 @@ func (e *Engine) SendTaskFailure(ctx context.Context, token, errorName, cause st
 	return e.deliver(token, tokenResult{fail: &Failure{Name: errorName, Cause: cause}})
 }
 
-// SendTaskHeartbeat tells the task waiting on token that its worker is still alive, which
-// restarts its HeartbeatSeconds timer.
+// SendTaskHeartbeat reports that the worker of the task waiting on token is still alive,
+// which restarts the task's HeartbeatSeconds timer.
 func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
 	return e.deliver(token, heartbeat{})
 }

@@ -18,13 +18,15 @@ var timePlaceholders = map[string]bool{
 
 var placeholderPart = regexp.MustCompile(`<[^<>]+>`)
 
-// Match reports whether got matches want, a recorded value that may contain placeholders, and
-// where the first difference is. Placeholders: a string "<...>" matches any value; a string
-// containing "<...>" parts (ARNs with <region>, <partition>) matches strings that fill them;
-// account 111111111111 matches any 12-digit account; the time placeholders ("date",
-// "timestamp", ...) match any string or number; and a string equal to its own object key
-// (such as "RequestId": "RequestId") matches any value, because the recordings replaced
-// request ids that way.
+// Match reports whether got matches want, a recorded value that may contain placeholders,
+// and where the first difference is. These placeholders match:
+//   - a string "<...>": any value;
+//   - a string with "<...>" parts, such as an ARN with <region>: any string that fills them,
+//     with account 111111111111 standing for any 12-digit account;
+//   - the time placeholders ("date", "timestamp", ...) and the substituted names in
+//     timePlaceholders: any value;
+//   - a string equal to its own object key, such as "RequestId": "RequestId": any value,
+//     because the recordings replaced request ids that way.
 func Match(want, got any) (bool, string) {
 	return match(want, got, "$", "")
 }

@@ -17,12 +17,11 @@ import (
 // Result is the outcome of one case.
 type Result struct {
 	Case *Case
-	// Skipped is set when the case needs something the runner cannot replay (an AWS service
-	// other than Lambda and Step Functions, a state machine created outside the definition);
-	// Reason says what.
+	// Skipped is set when the case needs something the runner cannot replay, such as an AWS
+	// service other than Lambda and Step Functions. Reason names it.
 	Skipped bool
 	Passed  bool
-	Reason  string // why the case failed or was skipped
+	Reason  string // the first difference, or the reason for skipping
 	// CauseMatched reports whether a FAILED case's cause matched too; causes of Lambda
 	// errors carry a Python stack trace and are not compared.
 	CauseMatched bool
