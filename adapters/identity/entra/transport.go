@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Clock is the time source of retries; tests replace it so that they never sleep.
+// Clock is the time source of retries. Tests replace it so that they never sleep.
 type Clock interface {
 	Now() time.Time
 	// Sleep waits for d or until ctx is done, and returns ctx.Err() in the latter case.
@@ -50,18 +50,20 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
+		// Each attempt sends a copy, because a RoundTripper must not change the caller's request.
+		try := req.Clone(req.Context())
 		if body != nil {
-			req.Body = io.NopCloser(bytes.NewReader(body))
+			try.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		t.requests.Add(1)
-		resp, err := t.base.RoundTrip(req)
+		resp, err := t.base.RoundTrip(try)
 		if err != nil || !retryable(resp.StatusCode) || attempt >= t.maxRetries {
 			return resp, err
 		}
 		wait := retryDelay(resp.Header.Get("Retry-After"), attempt, t.clock.Now())
 		if wait > t.maxWait {
-			// The caller's Retry block waits better than a blocked Lambda; Throttled carries
-			// the delay.
+			// A long wait belongs in the state machine's Retry block, not in a blocked Lambda,
+			// so the response goes back and becomes Throttled with the delay.
 			return resp, nil
 		}
 		_, _ = io.Copy(io.Discard, resp.Body)
@@ -84,16 +86,18 @@ func retryable(status int) bool {
 	return status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable
 }
 
+// maxRetryDelay caps absurd Retry-After values before a conversion could overflow.
+const maxRetryDelay = 24 * time.Hour
+
 // retryDelay reads Retry-After as seconds, which Graph may send with decimals ("2.128"), or
 // as an HTTP date. Without a usable value it backs off exponentially from one second.
 func retryDelay(header string, attempt int, now time.Time) time.Duration {
 	header = strings.TrimSpace(header)
 	if secs, err := strconv.ParseFloat(header, 64); err == nil && secs >= 0 {
-		// A day caps absurd values before the conversion could overflow.
-		return time.Duration(math.Min(secs, 86400) * float64(time.Second))
+		return time.Duration(math.Min(secs, maxRetryDelay.Seconds()) * float64(time.Second))
 	}
 	if at, err := http.ParseTime(header); err == nil {
-		return max(at.Sub(now), 0)
+		return min(max(at.Sub(now), 0), maxRetryDelay)
 	}
 	return time.Second << min(attempt, 6)
 }
