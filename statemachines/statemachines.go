@@ -5,8 +5,9 @@
 // Task states name their Lambda function with a placeholder, "${StepName}", that CDK fills
 // through DefinitionSubstitutions and the local engine fills with in-process handlers. A
 // nested workflow is named "${NameStateMachine}", where Name is the file name in
-// CamelCase. The tests check every placeholder and every ErrorEquals name against the
-// registered steps and their error types.
+// CamelCase. CreateAll creates the workflows in nesting order and fills these placeholders.
+// The tests check every placeholder and every ErrorEquals name against the registered steps
+// and their error types.
 package statemachines
 
 import (
