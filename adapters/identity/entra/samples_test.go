@@ -188,3 +188,22 @@ func TestSampleLicenseDetails(t *testing.T) {
 		t.Errorf("Licenses = %+v, want %+v", got, want)
 	}
 }
+
+func TestPermissionDeniedRequest(t *testing.T) {
+	body := []byte(`{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2026-12-04T09:00:00","request-id":"r1","client-request-id":"c1"}}}`)
+	url := serveSamples(t, map[string]func(http.ResponseWriter){
+		"POST /v1.0/users/u1/revokeSignInSessions": writeBody(http.StatusForbidden, body),
+	})
+	c, clock := newClient(t, url+"/v1.0", entra.Options{})
+	_, err := c.RevokeSessions(context.Background(), identity.User{ID: "u1"})
+	var denied *identity.PermissionDenied
+	if !errors.As(err, &denied) {
+		t.Fatalf("RevokeSessions error = %v, want PermissionDenied", err)
+	}
+	if denied.Operation != "revoke sessions" || !strings.Contains(denied.Detail, "Authorization_RequestDenied") {
+		t.Errorf("PermissionDenied = %+v, want the operation and Graph's error code", denied)
+	}
+	if len(clock.Sleeps()) != 0 {
+		t.Error("a 403 was retried")
+	}
+}
