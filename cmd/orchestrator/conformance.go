@@ -45,7 +45,11 @@ func runConformance(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	runner := &conformance.Runner{Handlers: conformance.TrivialHandlers(), Start: conformance.RecordingTime(cases)}
+	runner := &conformance.Runner{
+		Handlers: conformance.TrivialHandlers(),
+		Start:    conformance.RecordingTime(cases),
+		Children: conformance.RecordedChildren,
+	}
 	results := make([]conformance.Result, 0, len(cases))
 	for i := range cases {
 		if err := ctx.Err(); err != nil {

@@ -12,6 +12,7 @@ import (
 // UUIDs and generated function names.
 var timePlaceholders = map[string]bool{
 	"date": true, "timestamp": true, "datetime": true, "start-time": true, "entered-time": true,
+	"start-date": true, "stop-date": true,
 	"snf_role_arn": true, "RandomNumberGenerated": true, "generated-uuid": true,
 	"lambda_function_name": true,
 }

@@ -36,6 +36,10 @@ type Runner struct {
 	Start time.Time
 	// Timeout bounds the real time of one case; default 30 seconds.
 	Timeout time.Duration
+	// Children returns the definitions of the child state machines a case starts with
+	// states:startExecution, by state machine name, or nil when they are not known. The
+	// recordings do not contain them.
+	Children func(c *Case) map[string]string
 }
 
 // horizon is how far the virtual clock may run before a case that AWS left running is
@@ -76,6 +80,12 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Account:  "111111111111",
 	})
+	for name, def := range r.children(c) {
+		if _, err := eng.CreateStateMachine(ctx, name, []byte(def), nil); err != nil {
+			res.Reason = "child definition rejected: " + err.Error()
+			return res
+		}
+	}
 	arn, err := eng.CreateStateMachine(ctx, "conformance", c.Definition, nil)
 	if err != nil {
 		res.Reason = "definition rejected: " + err.Error()
@@ -104,10 +114,17 @@ func (r *Runner) Run(ctx context.Context, c *Case) Result {
 	return res
 }
 
+func (r *Runner) children(c *Case) map[string]string {
+	if r.Children == nil {
+		return nil
+	}
+	return r.Children(c)
+}
+
 // unsupported returns why a case cannot be replayed, or "".
 func (r *Runner) unsupported(c *Case) string {
 	for _, res := range c.TaskResources {
-		ok := false
+		ok := strings.HasPrefix(res, "arn:aws:states:::states:startExecution") && r.children(c) != nil
 		for _, p := range supportedResources {
 			if strings.HasPrefix(res, p) {
 				ok = true
