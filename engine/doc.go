@@ -19,6 +19,7 @@
 //     it records only MapRun events in the parent history and hides the parent's variables.
 //   - The lambda:invoke result carries imitated HTTP metadata with random ids, and
 //     LogType "Tail" returns an empty log.
+//   - A Task's Credentials are ignored; handlers run with the engine's own permissions.
 //   - The 256 KiB payload check counts an escaped character in a string as one byte.
 //   - A .sync child execution is stopped when its parent task times out, which is not
 //     verified against AWS.

@@ -100,6 +100,8 @@ func (th *thread) task(ctx context.Context, run *stateRun) (outcome, *Failure) {
 			}
 		}
 	}
+	// NOTE: Credentials (a role to assume for the task) are accepted and ignored: handlers
+	// run with the engine's own permissions.
 	timeout, heartbeat, fail := th.taskTimeouts(st, run.raw, ctxObj, states)
 	if fail != nil {
 		return outcome{}, fail
@@ -166,9 +168,13 @@ func (th *thread) taskTimeouts(st *asl.State, raw any, ctxObj, states map[string
 	return timeout, heartbeat, fail
 }
 
-// handler looks up the handler of a Lambda function name.
+// handler looks up the handler of a Lambda function: by the exact name or ARN first, then by
+// the function name inside an ARN.
 func (e *Engine) handler(name string) (Handler, *Failure) {
-	h, ok := e.opts.Handlers[functionName(name)]
+	h, ok := e.opts.Handlers[name]
+	if !ok {
+		h, ok = e.opts.Handlers[functionName(name)]
+	}
 	if !ok {
 		return nil, failf("Lambda.ResourceNotFoundException", fmt.Sprintf("Function not found: %s (no handler is registered under this name in engine.Options.Handlers)", name))
 	}
