@@ -75,10 +75,11 @@ func header(headers map[string]string, name string) string {
 }
 
 // runBatch sends the steps in $batch requests of at most 20 and returns each step's result by
-// id, whatever order Graph returns them in. Steps that got 429, and the steps that failed with 424
-// because they depend on one, are sent again after the longest Retry-After among them, up to
-// the client's retry count; after that they keep their 429. A step must come after the steps
-// it depends on, in the same chunk of 20. The error is set only when a whole $batch failed.
+// id, whatever order Graph returns them in. Steps that got 429, and the steps that failed with
+// 424 because they depend on one, are sent again after the longest Retry-After among them. That
+// happens up to the client's retry count, and only while the wait is within MaxWait; after
+// that they keep their 429. A step must come after the steps it depends on, in the same chunk
+// of 20. The error is set only when a whole $batch failed.
 func (c *Client) runBatch(ctx context.Context, steps []batchStep) (map[string]batchResult, error) {
 	results := make(map[string]batchResult, len(steps))
 	for start := 0; start < len(steps); start += maxBatchSize {
@@ -88,7 +89,7 @@ func (c *Client) runBatch(ctx context.Context, steps []batchStep) (map[string]ba
 				return results, err
 			}
 			again, wait := throttledSteps(pending, results, c.clock.Now())
-			if len(again) == 0 || attempt >= c.retries {
+			if len(again) == 0 || attempt >= c.retries || wait > c.maxWait {
 				break
 			}
 			c.log.InfoContext(ctx, "graph throttled batch items; retrying", slog.Int("items", len(again)), slog.Duration("retryAfter", wait))
@@ -122,7 +123,7 @@ func (c *Client) sendBatch(ctx context.Context, steps []batchStep, results map[s
 		item := resp.GetResponseById(s.id)
 		if item == nil || item.GetStatus() == nil {
 			results[s.id] = batchResult{status: http.StatusBadGateway, body: map[string]any{"error": map[string]any{
-				"message": "the $batch response has no answer for this request",
+				"message": "the $batch response has no response for this request",
 			}}}
 			continue
 		}

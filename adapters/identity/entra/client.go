@@ -69,6 +69,7 @@ type Client struct {
 	adapter  *msgraphsdk.GraphRequestAdapter
 	clock    Clock
 	retries  int
+	maxWait  time.Duration
 	pageSize int32
 	log      *slog.Logger
 	requests *atomic.Int64
@@ -115,6 +116,7 @@ func New(ctx context.Context, cfg tenants.Entra, resolver secrets.Resolver, opts
 		adapter:  adapter,
 		clock:    opts.Clock,
 		retries:  max(opts.MaxRetries, 0),
+		maxWait:  opts.MaxWait,
 		pageSize: int32(opts.PageSize),
 		log:      opts.Logger,
 		requests: requests,

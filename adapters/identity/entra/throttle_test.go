@@ -57,6 +57,20 @@ func TestThrottledRequests(t *testing.T) {
 	}
 }
 
+func TestThrottledBatchItemsBeyondMaxWait(t *testing.T) {
+	srv, url := newEmulator(t, graph.Options{})
+	c, clock := newClient(t, url, entra.Options{MaxWait: 10 * time.Second})
+	srv.ThrottleBatchItems(1, "30")
+	_, err := c.DisableUser(context.Background(), graph.DemoUserID)
+	var throttled *identity.Throttled
+	if !errors.As(err, &throttled) || throttled.RetryAfter != 30*time.Second {
+		t.Fatalf("DisableUser error = %v, want Throttled after 30s", err)
+	}
+	if got := clock.Sleeps(); len(got) != 0 {
+		t.Errorf("waits = %v, want none above MaxWait", got)
+	}
+}
+
 func TestThrottledBatchRetriesWholeRequest(t *testing.T) {
 	srv, url := newEmulator(t, graph.Options{})
 	c, clock := newClient(t, url, entra.Options{})
