@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/secamo/orchestrator/asl"
 )
 
 // HistoryEvent is one event of an execution history, shaped like the events of
@@ -142,8 +144,9 @@ func (th *thread) recordEvent(ev event) int64 {
 // historyChunk is the number of events per chunk of a history log.
 const historyChunk = 512
 
-// historyLog stores events in fixed-size chunks, so a long history grows without copying
-// the events it already holds.
+// historyLog stores events in chunks of up to historyChunk events, so a long history grows
+// without copying the events it already holds. The first chunk starts small and grows like a
+// slice, so a short execution does not pay for a full chunk.
 type historyLog struct {
 	chunks [][]event
 	n      int
@@ -151,10 +154,15 @@ type historyLog struct {
 
 // append adds ev and returns its id, which is its position counted from 1.
 func (l *historyLog) append(ev event) int64 {
-	if l.n%historyChunk == 0 {
-		l.chunks = append(l.chunks, make([]event, 0, historyChunk))
-	}
 	last := len(l.chunks) - 1
+	if last < 0 || len(l.chunks[last]) == historyChunk {
+		size := historyChunk
+		if last < 0 {
+			size = 16
+		}
+		l.chunks = append(l.chunks, make([]event, 0, size))
+		last++
+	}
 	l.n++
 	ev.ID = int64(l.n)
 	l.chunks[last] = append(l.chunks[last], ev)
@@ -168,4 +176,17 @@ func (l *historyLog) all() []event {
 		out = append(out, c...)
 	}
 	return out
+}
+
+// stateEventTypes lists the entered and exited event types of each state type, so a
+// transition does not build them.
+var stateEventTypes = map[string][2]string{
+	asl.TypePass:     {"PassStateEntered", "PassStateExited"},
+	asl.TypeTask:     {"TaskStateEntered", "TaskStateExited"},
+	asl.TypeChoice:   {"ChoiceStateEntered", "ChoiceStateExited"},
+	asl.TypeWait:     {"WaitStateEntered", "WaitStateExited"},
+	asl.TypeSucceed:  {"SucceedStateEntered", "SucceedStateExited"},
+	asl.TypeFail:     {"FailStateEntered", "FailStateExited"},
+	asl.TypeParallel: {"ParallelStateEntered", "ParallelStateExited"},
+	asl.TypeMap:      {"MapStateEntered", "MapStateExited"},
 }

@@ -35,7 +35,7 @@ type outcome struct {
 // step runs one state with its retries and catchers: one transition of the thread.
 func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
 	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
-	run.enteredID = th.recordState(st.Type+"StateEntered", st.Name, raw, nil)
+	run.enteredID = th.recordState(stateEventTypes[st.Type][0], st.Name, raw, nil)
 	attempts := make([]int, len(st.Retry))
 	for {
 		res, fail := th.execute(ctx, run)
@@ -84,13 +84,20 @@ func (th *thread) exit(run *stateRun, res outcome) string {
 		th.vars[k] = v
 	}
 	if run.st.Type != asl.TypeFail {
-		th.recordState(run.st.Type+"StateExited", run.st.Name, res.out, res.assign)
+		th.recordState(stateEventTypes[run.st.Type][1], run.st.Name, res.out, res.assign)
 	}
 	return res.next
 }
 
+// checkSize fails a Pass or Task state whose output is over the payload limit. A Pass state
+// that only passes on its input or a part of it (no Result, Parameters, Output, or ResultPath
+// other than null) is not measured, because its output is no larger than its input.
 func checkSize(st *asl.State, out any) *Failure {
-	if st.Type != asl.TypePass && st.Type != asl.TypeTask {
+	switch {
+	case st.Type == asl.TypePass && !st.HasResult && !st.HasParameters && !st.HasOutput &&
+		(!st.ResultPath.Set || st.ResultPath.Null):
+		return nil
+	case st.Type != asl.TypePass && st.Type != asl.TypeTask:
 		return nil
 	}
 	if exceedsPayloadLimit(out) {
