@@ -30,6 +30,7 @@ build: ## build the orchestrator command into bin/
 .PHONY: test
 test: tools ## run every test (integration tests included; with CI set, none may skip)
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags integration $(PKGS)
 	PATH="$(CURDIR)/$(NPM_BIN):$$PATH" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
 
 .PHONY: demo
@@ -40,6 +41,11 @@ demo: build ## run the offboarding demo on the local engine and the sandbox emul
 bootstrap: ## build the Lambda binary (linux/arm64, static, stripped) into bin/lambda/bootstrap
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' \
 		-o $(BIN)/lambda/bootstrap ./lambdas/bootstrap
+
+.PHONY: coldstart
+coldstart: ## measure the Lambda binary's cold-start initialisation locally (built for this machine)
+	CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(BIN)/coldstart/bootstrap ./lambdas/bootstrap
+	$(GO) run ./tools/coldstart -binary $(BIN)/coldstart/bootstrap
 
 .PHONY: validate-asl
 validate-asl: tools ## check every statemachines/*.asl.json with AWS's asl-validator and the project's validator
