@@ -25,18 +25,18 @@ func (e *Engine) sleep(ctx context.Context, d time.Duration) error {
 	if e.tracker != nil {
 		return e.tracker.sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	if _, real := e.clock.(RealClock); !real {
+	if _, real := e.clock.(RealClock); real {
+		t := time.NewTimer(d)
+		defer t.Stop()
 		select {
-		case <-e.clock.After(d):
+		case <-t.C:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	select {
-	case <-t.C:
+	case <-e.clock.After(d):
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
