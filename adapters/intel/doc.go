@@ -1,6 +1,6 @@
 // Package intel holds what the threat-intelligence adapters share: the normalised Result of
 // one lookup, the classification of an indicator (IP address, domain, file hash), the address
-// ranges that are never sent to a service, an answer cache, a per-service rate gate that
+// ranges that are never sent to a service, a result cache, a per-service rate gate that
 // honours Retry-After on an injected clock, and the Enricher that looks up a list of
 // indicators in several services at once.
 //

@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// Source is one threat-intelligence service. Lookup never fails: a service that cannot
-// answer returns a Result with Unavailable set.
+// Source is one threat-intelligence service. Lookup never fails: a service that returns
+// no score gives a Result with Unavailable set.
 type Source interface {
 	Name() string
 	Lookup(ctx context.Context, indicator string) Result

@@ -11,7 +11,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// maxBody bounds the bytes read from one response; the answers used here are a few KiB.
+// maxBody bounds the bytes read from one response; the responses used here are a few KiB.
 const maxBody = 1 << 20
 
 // Gate sends one service's requests: it spaces them by the service's rate limit and retries
@@ -78,7 +78,7 @@ type Response struct {
 }
 
 // Do sends the request that build returns, once per attempt. It returns the first response
-// that is not a 429, or the last 429 when the retries are used up or the service asks for a
+// that is not a 429, or the last 429 when the retries are used up or the service requests a
 // wait longer than MaxWait. It returns an error only when no response arrived (a refused
 // connection, a timeout, a cancelled ctx).
 func (g *Gate) Do(ctx context.Context, client *http.Client, build func(context.Context) (*http.Request, error)) (*Response, error) {

@@ -29,9 +29,9 @@ const (
 	VerdictUnknown    Verdict = "unknown"
 )
 
-// Result is one service's answer for one indicator. Exactly one of three cases holds: a
-// scored answer (Skipped and Unavailable false), Skipped (no request was sent, Reason says
-// why) or Unavailable (the service could not answer, Reason says why). A scored answer may
+// Result is one service's verdict on one indicator. Exactly one of three cases holds: a
+// scored result (Skipped and Unavailable false), Skipped (no request was sent, Reason says
+// why) or Unavailable (the service returned no score, Reason says why). A scored result may
 // carry a Reason too, such as "no report" next to the verdict unknown.
 type Result struct {
 	Indicator string    `json:"indicator"`
@@ -57,7 +57,7 @@ func Skip(source, indicator string, kind Kind, reason string) Result {
 	return Result{Indicator: indicator, Kind: kind, Source: source, Skipped: true, Reason: reason}
 }
 
-// Unavailable returns a result that says the service could not answer, and why.
+// Unavailable returns a result that marks the service as unavailable, with the reason.
 func Unavailable(source, indicator string, kind Kind, at time.Time, reason string) Result {
 	return Result{Indicator: indicator, Kind: kind, Source: source, FetchedAt: at, Unavailable: true, Reason: reason}
 }

@@ -9,14 +9,14 @@ import (
 
 // Fault is an injected failure of the next request.
 type Fault struct {
-	// Status is the HTTP status of the answer, such as 429 or 500; 0 with Delay set answers
+	// Status is the HTTP status of the response, such as 429 or 500; 0 with Delay set responds
 	// normally after the delay.
 	Status int
 	// Code is VirusTotal's error code, such as QuotaExceededError; AbuseIPDB ignores it.
 	Code string
 	// RetryAfter sets the Retry-After header, in whole seconds, when positive.
 	RetryAfter time.Duration
-	// Delay holds the answer back this long, or until the client cancels the request.
+	// Delay holds the response back this long, or until the client cancels the request.
 	Delay time.Duration
 }
 
@@ -35,7 +35,7 @@ func ServerError() Fault {
 	return Fault{Status: http.StatusInternalServerError, Code: "TransientError"}
 }
 
-// Slow holds the answer back for d; a client with a shorter timeout gives up first.
+// Slow holds the response back for d, so a client with a shorter timeout gives up first.
 func Slow(d time.Duration) Fault { return Fault{Delay: d} }
 
 // faultQueue is the list of faults that the next requests take, one each.

@@ -6,7 +6,7 @@
 // sends a burst of 5 and then one request per second, which is this project's choice because
 // AbuseIPDB publishes daily quotas (1000 checks on the free plan) rather than a request rate.
 // The service reports the quota in X-RateLimit-Limit and X-RateLimit-Remaining and enforces it
-// with 429 answers, which the gate retries after their Retry-After when the wait is short.
+// with 429 responses, which the gate retries after their Retry-After when the wait is short.
 // The client checks IP addresses only: domains and hashes are skipped, as are private and
 // other special-purpose addresses, without a request.
 package abuseipdb
@@ -131,7 +131,7 @@ func (c *Client) unavailable(ip string, kind intel.Kind, at time.Time, reason st
 	return intel.Unavailable(Source, ip, kind, at, reason)
 }
 
-// checkResponse is the part of the check endpoint's answer that the client reads.
+// checkResponse is the part of the check endpoint's response that the client reads.
 type checkResponse struct {
 	Data struct {
 		IPAddress            string  `json:"ipAddress"`

@@ -1,14 +1,14 @@
 // Package virustotal looks up IP addresses, domains and file hashes in VirusTotal (API v3:
 // GET /api/v3/ip_addresses/{ip}, /domains/{domain} and /files/{hash}) and returns the
 // normalised intel.Result. The score is the share of engines that flagged the indicator as
-// malicious or suspicious in last_analysis_stats; the engine counts, the community
-// reputation and a few descriptive attributes are details.
+// malicious or suspicious in last_analysis_stats. The engine counts, the community
+// reputation and a few descriptive attributes go into the details.
 //
 // Requests carry the API key in the x-apikey header and pass through an intel.Gate whose
 // default of 4 requests per minute with a burst of 1 matches the public API. The public API
 // also has a daily quota, which the gate cannot see: VirusTotal answers 429
 // QuotaExceededError when a minute or daily quota is used up, and the lookup then reports the
-// service unavailable unless the answer carries a Retry-After short enough to wait for.
+// service unavailable unless the response carries a Retry-After short enough to wait for.
 // Private and other special-purpose addresses are skipped without a request.
 package virustotal
 
@@ -38,7 +38,7 @@ type Options struct {
 	HTTPClient *http.Client // default http.DefaultClient
 	Secrets    secrets.Resolver
 	KeyRef     secrets.Ref   // reference of the API key, such as secretsmanager:virustotal
-	CacheTTL   time.Duration // how long an answer is reused (default 6 hours; negative disables)
+	CacheTTL   time.Duration // how long a report is reused (default 6 hours; negative disables)
 	// Gate sets the rate limit and retries; a zero Rate takes the public API's 4 per minute.
 	Gate   intel.GateOptions
 	Logger *slog.Logger // default slog.Default()
