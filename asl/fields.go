@@ -65,6 +65,7 @@ var stateFields = map[string][2]fieldSet{
 var (
 	machineFields   = fields("Comment", "StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Version")
 	processorFields = fields("Comment", "StartAt", "States", "QueryLanguage", "ProcessorConfig")
+	branchFields    = fields("Comment", "StartAt", "States", "QueryLanguage")
 	retrierFields   = fields("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
 		"MaxDelaySeconds", "JitterStrategy", "Comment")
 	catcherFields = [2]fieldSet{

@@ -380,6 +380,6 @@ func (p *parser) parallel(where string, st *State, obj map[string]any) {
 			p.addf(bw, "branch must be an object with StartAt and States")
 			continue
 		}
-		st.Branches = append(st.Branches, p.machine(bw, m, st.QueryLanguage, processorFields))
+		st.Branches = append(st.Branches, p.machine(bw, m, st.QueryLanguage, branchFields))
 	}
 }
