@@ -83,7 +83,12 @@ func (e *Engine) completeChild(x *execution) {
 		desc["Output"] = x.Output
 		desc["OutputDetails"] = map[string]any{"Included": true}
 	} else {
-		desc["Error"], desc["Cause"] = x.Error, x.Cause
+		if x.Error != "" {
+			desc["Error"] = x.Error
+		}
+		if x.Cause != "" {
+			desc["Cause"] = x.Cause
+		}
 	}
 	token := x.parentToken
 	x.mu.Unlock()
@@ -95,11 +100,9 @@ func (e *Engine) completeChild(x *execution) {
 	}
 	msg := tokenResult{output: desc}
 	if x.Status != StatusSucceeded {
-		name := asl.ErrorTaskFailed
-		if x.Status == StatusTimedOut {
-			name = asl.ErrorTimeout
-		}
-		msg = tokenResult{fail: &Failure{Name: name, Cause: jsonString(desc)}}
+		// A child that failed, timed out or was stopped fails the task with States.TaskFailed
+		// and its description as the cause, as the AWS recordings show.
+		msg = tokenResult{fail: &Failure{Name: asl.ErrorTaskFailed, Cause: jsonString(desc)}}
 	}
 	if err := e.deliver(token, msg); err != nil {
 		e.log.Debug("parent task no longer waiting for child execution", "execution", x.ExecutionARN, "error", fmt.Sprint(err))
