@@ -100,8 +100,9 @@ func (e *Engine) completeChild(x *execution) {
 	}
 	msg := tokenResult{output: desc}
 	if x.Status != StatusSucceeded {
-		// A child that failed, timed out or was stopped fails the task with States.TaskFailed
-		// and its description as the cause, as the AWS recordings show.
+		// A failed child fails the task with States.TaskFailed and its description as the
+		// cause, as the AWS recordings show, even when the child's error is States.Timeout.
+		// NOTE: children that timed out or were stopped are treated alike, unverified.
 		msg = tokenResult{fail: &Failure{Name: asl.ErrorTaskFailed, Cause: jsonString(desc)}}
 	}
 	if err := e.deliver(token, msg); err != nil {
