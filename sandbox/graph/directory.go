@@ -20,6 +20,10 @@ type User struct {
 	// UserType is Member or Guest; empty means Member.
 	UserType  string
 	ManagerID string
+	// SignInSessionsValidFrom is the signInSessionsValidFromDateTime: tokens issued before
+	// it are rejected. Zero means the time the user was added; revokeSignInSessions sets
+	// it to the current time.
+	SignInSessionsValidFrom time.Time
 }
 
 // Group is a Microsoft 365 or security group.

@@ -1,7 +1,8 @@
 // Package graph is an in-memory emulator of the parts of Microsoft Graph v1.0 that the Entra ID
 // adapter uses: user lookup with $select and $expand=manager, memberOf with @odata.nextLink
 // paging, member removal from groups, directory roles and administrative units, licences
-// (assignLicense, licenseDetails), account updates, revokeSignInSessions, mailbox settings and
+// (assignLicense, licenseDetails), account updates, revokeSignInSessions (which moves the
+// user's signInSessionsValidFromDateTime to Options.Now, to the second), mailbox settings and
 // JSON batching ($batch with dependsOn, per-item status, headers and body).
 //
 // Responses use Graph's wire format: @odata.type on directory objects, error bodies of the form

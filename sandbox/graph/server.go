@@ -19,7 +19,8 @@ type Options struct {
 	PageSize int
 	// Token, when set, is the bearer token every request must carry.
 	Token string
-	// Now returns the time used in error bodies and licence states; nil means time.Now.
+	// Now returns the time used in error bodies, licence states and session revocations;
+	// nil means time.Now.
 	Now func() time.Time
 }
 
@@ -112,6 +113,10 @@ func (s *Server) AddUser(u User) error {
 	if u.UserType == "" {
 		u.UserType = "Member"
 	}
+	if u.SignInSessionsValidFrom.IsZero() {
+		u.SignInSessionsValidFrom = s.opts.Now()
+	}
+	u.SignInSessionsValidFrom = graphTime(u.SignInSessionsValidFrom)
 	s.dir.users[u.ID] = &u
 	return nil
 }

@@ -104,6 +104,7 @@ func (s *Server) handleRevokeSessions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.dir.revocations[u.ID]++
+	u.SignInSessionsValidFrom = graphTime(s.opts.Now())
 	s.writeJSON(w, http.StatusOK, map[string]any{
 		"@odata.context": baseURL(r) + "/$metadata#Edm.Boolean",
 		"value":          true,

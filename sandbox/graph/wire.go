@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // defaultUserProperties are the properties Graph returns for a user without $select; it
@@ -124,8 +125,14 @@ func (s *Server) userJSON(u *User) map[string]any {
 		"userType":                u.UserType,
 		"assignedLicenses":        assigned,
 		"licenseAssignmentStates": states,
+		// Graph omits this property unless $select names it.
+		"signInSessionsValidFromDateTime": u.SignInSessionsValidFrom.Format(time.RFC3339),
 	}
 }
+
+// graphTime returns t in UTC truncated to the second, like the other timestamps the emulator
+// writes.
+func graphTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 func groupJSON(g *Group) map[string]any {
 	types := []any{}

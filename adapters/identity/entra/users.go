@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
@@ -162,4 +163,25 @@ func (c *Client) RevokeSessions(ctx context.Context, u identity.User) (string, e
 		return "", fmt.Errorf("revoking sessions of user %q: graph returned false", user)
 	}
 	return RevocationRequested, nil
+}
+
+// SessionsValidFrom returns the user's signInSessionsValidFromDateTime, in UTC. Entra ID
+// rejects refresh tokens and session cookies issued before it, and RevokeSessions resets it
+// to the time of the revocation. The result is the zero time when Graph returns null.
+func (c *Client) SessionsValidFrom(ctx context.Context, user string) (time.Time, error) {
+	if user == "" {
+		return time.Time{}, errors.New("reading session validity: missing user id or user principal name")
+	}
+	got, err := c.graph.Users().ByUserId(user).Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{
+			Select: []string{"id", "signInSessionsValidFromDateTime"},
+		},
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading session validity of user %q: %w", user, c.classify(err, "read user", user))
+	}
+	if from := got.GetSignInSessionsValidFromDateTime(); from != nil {
+		return from.UTC(), nil
+	}
+	return time.Time{}, nil
 }

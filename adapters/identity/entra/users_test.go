@@ -3,7 +3,9 @@ package entra_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/secamo/orchestrator/adapters/identity"
 	"github.com/secamo/orchestrator/adapters/identity/entra"
@@ -125,5 +127,34 @@ func TestRevokeSessions(t *testing.T) {
 	}
 	if c.Requests() != before || srv.SessionRevocations(graph.DemoGuestUserID) != 0 {
 		t.Error("RevokeSessions(guest) sent a request")
+	}
+}
+
+func TestSessionsValidFrom(t *testing.T) {
+	revokedAt := time.Date(2026, 12, 4, 10, 30, 15, 0, time.UTC)
+	seededAt := revokedAt.Add(-time.Hour)
+	var now atomic.Pointer[time.Time]
+	now.Store(&seededAt)
+	_, url := newEmulator(t, graph.Options{Now: func() time.Time { return *now.Load() }})
+	c, _ := newClient(t, url, entra.Options{})
+	ctx := context.Background()
+
+	got, err := c.SessionsValidFrom(ctx, "jan.peeters@contoso.example")
+	if err != nil || !got.Equal(seededAt) {
+		t.Fatalf("SessionsValidFrom before revocation = %v, %v; want %v", got, err, seededAt)
+	}
+	now.Store(&revokedAt)
+	if _, err := c.RevokeSessions(ctx, identity.User{ID: graph.DemoUserID}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = c.SessionsValidFrom(ctx, graph.DemoUserID)
+	if err != nil || !got.Equal(revokedAt) {
+		t.Errorf("SessionsValidFrom after revocation = %v, %v; want %v", got, err, revokedAt)
+	}
+
+	_, err = c.SessionsValidFrom(ctx, "nobody@contoso.example")
+	var notFound *identity.UserNotFound
+	if !errors.As(err, &notFound) {
+		t.Errorf("SessionsValidFrom(unknown) error = %v, want UserNotFound", err)
 	}
 }
