@@ -73,6 +73,8 @@ func runEngine(b *testing.B, def string, input any, transitions int) {
 	e := engine.New(engine.Options{
 		Clock:  engine.NewVirtualClock(time.Unix(0, 0)),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// coinbase/step keeps no finished executions; keep few here too.
+		MaxFinishedExecutions: 10,
 		Handlers: map[string]engine.Handler{
 			"Inc": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
 				var c counter

@@ -54,7 +54,7 @@ func mapInput(n int) string {
 // benchmarkDefinition runs one execution per iteration and reports transitions per second,
 // a transition being one state run.
 func benchmarkDefinition(b *testing.B, def, input string, transitions int) {
-	e := New(Options{Clock: NewVirtualClock(epoch), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := New(Options{Clock: NewVirtualClock(epoch), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxFinishedExecutions: 10})
 	ctx := context.Background()
 	arn, err := e.CreateStateMachine(ctx, "bench", []byte(def), nil)
 	if err != nil {

@@ -29,8 +29,12 @@ type Options struct {
 	// default 64. Executions themselves are goroutines and wait on handlers, timers and
 	// task tokens without holding a worker.
 	MaxWorkers int
-	Region     string // used in ARNs; default "us-east-1"
-	Account    string // used in ARNs; default "123456789012"
+	// MaxFinishedExecutions is the number of finished executions kept in memory with their
+	// histories; beyond it the oldest finished one is forgotten. Default 10,000.
+	// NOTE: AWS keeps finished executions for 90 days; the SQLite store will keep them too.
+	MaxFinishedExecutions int
+	Region                string // used in ARNs; default "us-east-1"
+	Account               string // used in ARNs; default "123456789012"
 }
 
 // Engine runs state machines in-process.
@@ -45,6 +49,7 @@ type Engine struct {
 	machines   map[string]*stateMachine
 	executions map[string]*execution
 	tokens     map[string]*taskToken
+	finished   []string // ARNs of finished executions, oldest first
 }
 
 // New returns an engine with opts.
@@ -57,6 +62,9 @@ func New(opts Options) *Engine {
 	}
 	if opts.MaxWorkers <= 0 {
 		opts.MaxWorkers = 64
+	}
+	if opts.MaxFinishedExecutions <= 0 {
+		opts.MaxFinishedExecutions = 10000
 	}
 	if opts.Region == "" {
 		opts.Region = "us-east-1"

@@ -128,10 +128,14 @@ func (e *Engine) DescribeExecution(ctx context.Context, executionARN string) (*E
 	if err != nil {
 		return nil, err
 	}
+	return x.describe(), nil
+}
+
+func (x *execution) describe() *Execution {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	snapshot := x.Execution
-	return &snapshot, nil
+	return &snapshot
 }
 
 // GetExecutionHistory returns the events of the execution so far, oldest first.
@@ -158,7 +162,7 @@ func (e *Engine) Wait(ctx context.Context, executionARN string) (*Execution, err
 	}
 	select {
 	case <-x.done:
-		return e.DescribeExecution(ctx, executionARN)
+		return x.describe(), nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for execution %q: %w", executionARN, ctx.Err())
 	}
@@ -203,6 +207,19 @@ func (e *Engine) finish(x *execution, status string, output any, fail *Failure) 
 	close(x.done)
 	if x.parentToken != "" {
 		e.completeChild(x)
+	}
+	e.retire(x.ExecutionARN)
+}
+
+// retire records a finished execution and forgets the oldest ones beyond
+// Options.MaxFinishedExecutions.
+func (e *Engine) retire(arn string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.finished = append(e.finished, arn)
+	for len(e.finished) > e.opts.MaxFinishedExecutions {
+		delete(e.executions, e.finished[0])
+		e.finished = e.finished[1:]
 	}
 }
 
