@@ -26,5 +26,6 @@
 //   - Every workflow runs as a Standard workflow; Express-only behaviour is not emulated.
 //   - AWS's quota of 25,000 history events per execution is not enforced, so a loop that
 //     would fail on AWS runs on here until it ends or is stopped.
-//   - Executions live in memory until the SQLite store lands; a restart loses them.
+//   - Executions live in memory until the SQLite store lands: a restart loses them, and only
+//     the last Options.MaxFinishedExecutions finished ones are kept.
 package engine
