@@ -93,8 +93,10 @@ func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, inpu
 			ExecutionARN: arn, StateMachineARN: sm.arn, Name: name, Status: StatusRunning,
 			Input: input, StartDate: e.clock.Now(),
 		},
-		machine:     sm,
-		inputValue:  parsed,
+		machine:    sm,
+		inputValue: parsed,
+		// Entering and leaving each state once, plus the start and end of the execution.
+		history:     historyLog{hint: 2*len(sm.machine.States) + 2},
 		cancel:      cancel,
 		done:        make(chan struct{}),
 		parentToken: parentToken,

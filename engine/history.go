@@ -145,11 +145,12 @@ func (th *thread) recordEvent(ev event) int64 {
 const historyChunk = 512
 
 // historyLog stores events in chunks of up to historyChunk events, so a long history grows
-// without copying the events it already holds. The first chunk starts small and grows like a
-// slice, so a short execution does not pay for a full chunk.
+// without copying the events it already holds. The first chunk starts at the expected size
+// and grows like a slice, so a short execution does not pay for a full chunk.
 type historyLog struct {
 	chunks [][]event
 	n      int
+	hint   int // expected number of events, for the first chunk's capacity
 }
 
 // append adds ev and returns its id, which is its position counted from 1.
@@ -158,7 +159,7 @@ func (l *historyLog) append(ev event) int64 {
 	if last < 0 || len(l.chunks[last]) == historyChunk {
 		size := historyChunk
 		if last < 0 {
-			size = 16
+			size = min(max(l.hint, 16), historyChunk)
 		}
 		l.chunks = append(l.chunks, make([]event, 0, size))
 		last++
