@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,6 +43,8 @@ type VirtualClock struct {
 	now    time.Time
 	active int
 	timers []*virtualTimer
+	// nowNanos mirrors now in Unix nanoseconds, so Now reads it without the lock.
+	nowNanos atomic.Int64
 }
 
 type virtualTimer struct {
@@ -55,7 +58,9 @@ type virtualTimer struct {
 
 // NewVirtualClock returns a virtual clock set to start.
 func NewVirtualClock(start time.Time) *VirtualClock {
-	return &VirtualClock{now: start}
+	c := &VirtualClock{now: start.UTC()}
+	c.nowNanos.Store(c.now.UnixNano())
+	return c
 }
 
 var (
@@ -63,11 +68,15 @@ var (
 	_ activityTracker = (*VirtualClock)(nil)
 )
 
-// Now returns the virtual time.
+// Now returns the virtual time, in UTC.
 func (c *VirtualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
+	return time.Unix(0, c.nowNanos.Load()).UTC()
+}
+
+// setLocked moves the virtual time to t.
+func (c *VirtualClock) setLocked(t time.Time) {
+	c.now = t
+	c.nowNanos.Store(t.UnixNano())
 }
 
 // After returns a channel that receives the virtual time once it reaches now+d.
@@ -83,7 +92,7 @@ func (c *VirtualClock) After(d time.Duration) <-chan time.Time {
 func (c *VirtualClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	c.setLocked(c.now.Add(d))
 	c.fireDueLocked()
 }
 
@@ -147,7 +156,7 @@ func (c *VirtualClock) advanceLocked() {
 	c.fireDueLocked()
 	for c.active <= 0 && len(c.timers) > 0 {
 		if c.timers[0].when.After(c.now) {
-			c.now = c.timers[0].when
+			c.setLocked(c.timers[0].when)
 		}
 		c.fireDueLocked()
 	}
