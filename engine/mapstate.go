@@ -55,12 +55,12 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	fails := th.runAll(ctx, len(items), int(limit), !distributed, func(ctx context.Context, i int) *Failure {
 		child := th.child(st.Processor)
 		children[i] = child
-		child.mapItem = map[string]any{"Index": float64(i), "Value": items[i]}
+		child.item = &mapItem{index: i, value: items[i]}
 		if distributed {
 			// NOTE: AWS runs a distributed Map's iterations as child executions that see
 			// no variables of the parent and write their events to their own histories.
 			child.silent = true
-			child.vars = map[string]any{}
+			child.vars = nil
 		}
 		itemInput, f := th.itemInput(run, child, input, states, items[i])
 		if f != nil {
@@ -201,7 +201,7 @@ func (th *thread) itemInput(run *stateRun, child *thread, input any, states map[
 		return item, nil
 	}
 	ctxObj := th.buildContextObject(run)
-	ctxObj["Map"] = map[string]any{"Item": child.mapItem}
+	ctxObj["Map"] = map[string]any{"Item": child.item.contextValue()}
 	if states != nil {
 		s := map[string]any{"input": states["input"], "context": ctxObj}
 		return th.jsonata(st.ItemSelector, s)

@@ -80,6 +80,9 @@ func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any
 
 // exit applies the state's assignments, records its exit and returns the next state.
 func (th *thread) exit(run *stateRun, res outcome) string {
+	if len(res.assign) > 0 && th.vars == nil {
+		th.vars = make(map[string]any, len(res.assign))
+	}
 	for k, v := range res.assign {
 		th.vars[k] = v
 	}
@@ -250,8 +253,8 @@ func (th *thread) buildContextObject(run *stateRun) map[string]any {
 	if run.token != "" {
 		c["Task"] = map[string]any{"Token": run.token}
 	}
-	if th.mapItem != nil {
-		c["Map"] = map[string]any{"Item": th.mapItem}
+	if th.item != nil {
+		c["Map"] = map[string]any{"Item": th.item.contextValue()}
 	}
 	return c
 }

@@ -18,10 +18,10 @@ type thread struct {
 	// vars is the variable scope of this thread. A branch or iteration starts with a copy of
 	// the enclosing scope, and its assignments stay inside it.
 	vars map[string]any
-	// mapItem is the context object's Map.Item of an iteration, nil elsewhere.
-	mapItem map[string]any
-	prev    int64 // id of the last event this thread recorded
-	silent  bool  // inside a distributed Map: record no events
+	// item is the Map item of an iteration, shown as Map.Item in the context object.
+	item   *mapItem
+	prev   int64 // id of the last event this thread recorded
+	silent bool  // inside a distributed Map: record no events
 }
 
 // Position is the serializable position of a thread between two transitions.
@@ -106,7 +106,23 @@ func (th *thread) runMachine(ctx context.Context, input any) (any, *Failure) {
 	}
 }
 
+// mapItem is the item of a Map iteration and its index.
+type mapItem struct {
+	index int
+	value any
+}
+
+// contextValue returns the item as the context object shows it: {"Index", "Value"}.
+func (m *mapItem) contextValue() map[string]any {
+	return map[string]any{"Index": float64(m.index), "Value": m.value}
+}
+
 // child returns a thread for a branch or iteration of sm, with a copy of th's variables.
+// An empty scope is not copied; exit makes the map on the first assignment.
 func (th *thread) child(sm *asl.StateMachine) *thread {
-	return &thread{e: th.e, x: th.x, sm: sm, vars: maps.Clone(th.vars), prev: th.prev, silent: th.silent}
+	var vars map[string]any
+	if len(th.vars) > 0 {
+		vars = maps.Clone(th.vars)
+	}
+	return &thread{e: th.e, x: th.x, sm: sm, vars: vars, prev: th.prev, silent: th.silent}
 }
