@@ -34,7 +34,7 @@ type GateOptions struct {
 	Burst int
 	// MaxWait is the longest Retry-After honoured before the lookup gives up (default 1 minute).
 	MaxWait time.Duration
-	// MaxRetries is the number of retries after a 429 (default 2).
+	// MaxRetries is the number of retries after a 429 (default 2; negative means none).
 	MaxRetries int
 	// Timeout bounds each request on the wall clock (default 10 seconds).
 	Timeout time.Duration
@@ -50,8 +50,11 @@ func NewGate(o GateOptions) *Gate {
 	if g.maxWait == 0 {
 		g.maxWait = time.Minute
 	}
-	if g.maxRetries == 0 {
+	switch {
+	case g.maxRetries == 0:
 		g.maxRetries = 2
+	case g.maxRetries < 0:
+		g.maxRetries = 0
 	}
 	if g.timeout == 0 {
 		g.timeout = 10 * time.Second

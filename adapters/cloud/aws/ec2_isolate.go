@@ -120,7 +120,8 @@ func (c *Containment) planIsolation(inst *Instance, groupID, caseID string, resu
 		result.IsolatedAt = c.clock.Now().UTC().Format(time.RFC3339)
 		tags = append(tags, tag(TagIsolatedAt, result.IsolatedAt))
 	}
-	if existing := inst.Tags[TagCaseID]; existing != "" {
+	// A case id left by an earlier, released isolation is replaced; the current one is kept.
+	if existing := inst.Tags[TagCaseID]; existing != "" && inst.Tags[TagIsolatedAt] != "" {
 		result.CaseID = existing
 	} else {
 		tags = append(tags, tag(TagCaseID, caseID))

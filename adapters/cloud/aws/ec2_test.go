@@ -179,6 +179,18 @@ func TestReleaseRestoresGroups(t *testing.T) {
 	if err != nil || again.Status != StatusNotIsolated {
 		t.Errorf("second release = %+v, %v, want %q", again, err, StatusNotIsolated)
 	}
+
+	// A later incident isolates the instance again under its own case id.
+	next, err := c.Isolate(ctx, webID, "CASE-50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Status != StatusIsolated || next.CaseID != "CASE-50" || f.tags(webID)[TagCaseID] != "CASE-50" {
+		t.Errorf("isolation after release = %+v, case tag %q, want CASE-50", next, f.tags(webID)[TagCaseID])
+	}
+	if !reflect.DeepEqual(next.OriginalGroups, map[string][]string{"eni-0123456789abcdef0-0": {"sg-web", "sg-ssh"}, "eni-0123456789abcdef0-1": {"sg-mgmt"}}) {
+		t.Errorf("original groups after release and isolation = %v", next.OriginalGroups)
+	}
 }
 
 func TestIsolateProtectedRejected(t *testing.T) {
