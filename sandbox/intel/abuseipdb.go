@@ -92,7 +92,7 @@ func writeAbuseError(w http.ResponseWriter, status int, detail, parameter string
 	writeJSON(w, status, map[string]any{"errors": []abuseError{e}})
 }
 
-// ServeHTTP answers GET /api/v2/check.
+// ServeHTTP serves GET /api/v2/check.
 func (e *AbuseIPDB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	e.requests++
@@ -125,7 +125,7 @@ func (e *AbuseIPDB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // takeQuota counts one check against the daily limit, sets the X-RateLimit headers, and
-// answers 429 when the limit is used up.
+// responds 429 when the limit is used up.
 func (e *AbuseIPDB) takeQuota(w http.ResponseWriter) bool {
 	now := e.now().UTC()
 	e.mu.Lock()

@@ -2,9 +2,9 @@
 // net/http handlers for tests and the local demo: AbuseIPDB API v2 (GET /api/v2/check) and
 // VirusTotal API v3 (GET /api/v3/ip_addresses/{ip}, /domains/{domain}, /files/{hash}).
 //
-// Each emulator checks the API key header (Key for AbuseIPDB, x-apikey for VirusTotal),
-// answers in the service's JSON shapes and error bodies ({"errors":[{"detail","status"}]} for
-// AbuseIPDB, {"error":{"code","message"}} for VirusTotal), and counts requests. Verdicts are
+// Each emulator checks the API key header (Key for AbuseIPDB, x-apikey for VirusTotal) and
+// counts requests. Responses use the service's JSON shapes and error bodies:
+// {"errors":[{"detail","status"}]} for AbuseIPDB and {"error":{"code","message"}} for VirusTotal. Verdicts are
 // seeded per indicator; an address that was not seeded has no reports. Quotas are counted on
 // the emulator's clock: a daily quota for AbuseIPDB with the X-RateLimit-* headers, and the
 // public API's minute and daily quotas for VirusTotal, which answers 429 QuotaExceededError

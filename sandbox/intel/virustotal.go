@@ -100,7 +100,7 @@ func writeVTError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": message}})
 }
 
-// ServeHTTP answers GET /api/v3/{ip_addresses,domains,files}/{id}.
+// ServeHTTP serves GET /api/v3/{ip_addresses,domains,files}/{id}.
 func (e *VirusTotal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	e.requests++

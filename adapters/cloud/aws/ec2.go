@@ -75,7 +75,7 @@ func NewContainment(client EC2API, o ContainmentOptions) *Containment {
 	return c
 }
 
-// Instance is what containment and enrichment need to know about an EC2 instance.
+// Instance is the state of an EC2 instance that containment and enrichment read.
 type Instance struct {
 	ID          string            `json:"id"`
 	State       string            `json:"state"`
