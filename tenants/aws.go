@@ -11,6 +11,8 @@ type AWS struct {
 	Region    string `yaml:"region"`
 	// RoleARN is assumed for actions in the tenant's account; empty means the caller's own.
 	RoleARN string `yaml:"roleARN"`
+	// ExternalID is the external id the role's trust policy requires, if any.
+	ExternalID string `yaml:"externalID"`
 	// AlarmTopic is the name of the SNS topic that receives alarms.
 	AlarmTopic string `yaml:"alarmTopic"`
 	// IAMUsers maps user principal names to IAM user names whose access keys offboarding

@@ -2,8 +2,11 @@
 // for Go v2 behind small interfaces of the SDK methods it calls, so tests pass hand-written
 // fakes instead of reaching AWS.
 //
-// So far it covers IAM access keys: listing a user's keys and deactivating one, which user
-// offboarding uses. It never deletes a key, so a deactivation can be undone by an operator.
-// Failures are classified into the typed errors NoSuchIAMUser, Throttled and
-// PermissionDenied, which callers inspect with errors.As.
+// It covers IAM access keys (listing a user's keys and deactivating one, for offboarding and
+// credential findings), EC2 containment (describing an instance, isolating it in a quarantine
+// security group after recording its original groups, snapshotting its volumes, and releasing
+// it) and assuming the tenant's role, with an external id where its trust policy requires one.
+// It never deletes a key or an instance, so every action can be undone by an operator.
+// Failures are classified into the typed errors NoSuchIAMUser, InstanceNotFound,
+// ProtectedResource, Throttled and PermissionDenied, which callers inspect with errors.As.
 package aws
