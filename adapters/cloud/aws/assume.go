@@ -59,6 +59,9 @@ func TenantConfig(ctx context.Context, tenant tenants.AWS, o AssumeOptions, load
 	if newClient == nil {
 		newClient = func(c sdkaws.Config) stscreds.AssumeRoleAPIClient { return sts.NewFromConfig(c) }
 	}
+	if o.ExternalID == "" {
+		o.ExternalID = tenant.ExternalID
+	}
 	creds, err := AssumeRoleCredentials(newClient(cfg), tenant.RoleARN, o)
 	if err != nil {
 		return sdkaws.Config{}, err
