@@ -77,7 +77,7 @@ type Catcher struct {
 
 // ChoiceRule is one entry of a Choice state's Choices.
 type ChoiceRule struct {
-	Rule      map[string]any // JSONPath: the whole rule object (Variable, comparison, And/Or/Not)
+	Rule      map[string]any // JSONPath: the condition (Variable, comparison, And/Or/Not), without Next, Assign and Comment
 	Condition any            // JSONata: the Condition value, a boolean or a "{% ... %}" string
 	Next      string
 	Assign    map[string]any

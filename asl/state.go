@@ -308,6 +308,7 @@ func (p *parser) choice(where string, st *State, obj map[string]any) {
 		if err := expr.ValidateChoiceRule(top); err != nil {
 			p.addf(where, "%s: %v", rw, err)
 		}
+		rule.Rule = top
 		st.Choices = append(st.Choices, rule)
 	}
 }

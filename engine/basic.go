@@ -104,7 +104,7 @@ func (th *thread) choice(run *stateRun) (outcome, *Failure) {
 	}
 	scope := th.scope(in, ctxObj)
 	for _, rule := range st.Choices {
-		ok, err := expr.EvalChoiceRule(choiceCondition(rule.Rule), scope)
+		ok, err := expr.EvalChoiceRule(rule.Rule, scope)
 		if err != nil {
 			return outcome{}, asFailure(err)
 		}
@@ -127,17 +127,6 @@ func (th *thread) choice(run *stateRun) (outcome, *Failure) {
 	}
 	out, fail := th.outputPath(st.OutputPath, in, ctxObj)
 	return outcome{out: out, next: st.Default, assign: assign}, fail
-}
-
-// choiceCondition returns a top-level Choice rule without its Next, Assign and Comment.
-func choiceCondition(rule map[string]any) map[string]any {
-	cond := make(map[string]any, len(rule))
-	for k, v := range rule {
-		if k != "Next" && k != "Assign" && k != "Comment" {
-			cond[k] = v
-		}
-	}
-	return cond
 }
 
 func noChoice(st *asl.State) *Failure {

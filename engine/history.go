@@ -96,6 +96,10 @@ func (ev event) render() HistoryEvent {
 		h.Details = renderDetails(h.Details)
 	case strings.HasSuffix(h.Type, "StateEntered"):
 		h.Details = map[string]any{"name": ev.state, "input": jsonString(ev.payload), "inputDetails": map[string]any{"truncated": false}}
+	case h.Type == "LambdaFunctionScheduled":
+		h.Details = map[string]any{"resource": ev.state, "input": jsonString(ev.payload), "inputDetails": map[string]any{"truncated": false}}
+	case h.Type == "LambdaFunctionSucceeded":
+		h.Details = map[string]any{"output": jsonString(ev.payload), "outputDetails": map[string]any{"truncated": false}}
 	case strings.HasPrefix(h.Type, "MapIteration"):
 		h.Details = map[string]any{"name": ev.state, "index": ev.payload}
 	case strings.HasSuffix(h.Type, "StateExited"):
@@ -117,7 +121,9 @@ func (th *thread) record(eventType string, details map[string]any) int64 {
 	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType, Details: details}})
 }
 
-// recordState records that a state was entered (with its input) or exited (with its output).
+// recordState records an event whose details are a name and one JSON value: a state entered
+// (with its input) or exited (with its output), or a Lambda function scheduled (resource and
+// input) or succeeded (output).
 func (th *thread) recordState(eventType, name string, payload any, assigned map[string]any) int64 {
 	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType}, state: name, payload: payload, assigned: assigned})
 }

@@ -210,7 +210,10 @@ func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time
 	}
 	raw, ok := payload.(json.RawMessage)
 	if !ok {
-		raw = json.RawMessage(jsonString(payload))
+		var err error
+		if raw, err = json.Marshal(payload); err != nil {
+			return invocation{}, failf(asl.ErrorRuntime, "encoding the task payload: "+err.Error())
+		}
 	}
 	out, err := callHandler(ctx, h, raw)
 	if err != nil {
@@ -265,11 +268,12 @@ func handlerFailure(err error) *Failure {
 
 // invokeLambdaARN runs a Task whose Resource is a Lambda function ARN.
 func (th *thread) invokeLambdaARN(ctx context.Context, run *stateRun, name string, payload any, timeout time.Duration) (any, *Failure) {
-	details := map[string]any{"resource": run.st.Resource, "input": jsonText{payload}, "inputDetails": map[string]any{"truncated": false}}
 	if timeout > 0 {
-		details["timeoutInSeconds"] = int64(timeout / time.Second)
+		th.record("LambdaFunctionScheduled", map[string]any{"resource": run.st.Resource, "input": jsonText{payload},
+			"inputDetails": map[string]any{"truncated": false}, "timeoutInSeconds": int64(timeout / time.Second)})
+	} else {
+		th.recordState("LambdaFunctionScheduled", run.st.Resource, payload, nil)
 	}
-	th.record("LambdaFunctionScheduled", details)
 	h, fail := th.e.handler(name)
 	if fail != nil {
 		th.record("LambdaFunctionScheduleFailed", map[string]any{"error": fail.Name, "cause": fail.Cause})
@@ -287,7 +291,7 @@ func (th *thread) invokeLambdaARN(ctx context.Context, run *stateRun, name strin
 	case fail != nil:
 		th.record("LambdaFunctionFailed", map[string]any{"error": fail.Name, "cause": fail.Cause})
 	default:
-		th.record("LambdaFunctionSucceeded", map[string]any{"output": jsonText{result}, "outputDetails": map[string]any{"truncated": false}})
+		th.recordState("LambdaFunctionSucceeded", "", result, nil)
 	}
 	return result, fail
 }
