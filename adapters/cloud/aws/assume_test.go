@@ -111,3 +111,20 @@ func TestTenantConfigInvalid(t *testing.T) {
 		})
 	}
 }
+
+func TestTenantConfigTakesExternalIDFromTenant(t *testing.T) {
+	fake := &fakeSTS{}
+	o := AssumeOptions{NewSTSClient: func(sdkaws.Config) stscreds.AssumeRoleAPIClient { return fake }}
+	tenant := tenants.AWS{AccountID: "123456789012", Region: "eu-west-1", RoleARN: tenantRole, ExternalID: "from-tenant-file"}
+
+	cfg, err := TenantConfig(context.Background(), tenant, o, staticBase(t)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cfg.Credentials.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := sdkaws.ToString(fake.in.ExternalId); got != "from-tenant-file" {
+		t.Errorf("external id = %q, want the tenant file's", got)
+	}
+}
