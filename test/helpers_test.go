@@ -118,3 +118,8 @@ func (r *run) children(t *testing.T, arn string) []string {
 	}
 	return local.ChildExecutions(arn, h)
 }
+
+// localOptions returns runtime options with the given engine clock.
+func localOptions(clock *engine.VirtualClock) local.Options {
+	return local.Options{Clock: clock}
+}

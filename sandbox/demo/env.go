@@ -3,7 +3,9 @@ package demo
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -149,13 +151,26 @@ func (r WebhookResponse) ExecutionARN() string {
 // PostWebhook posts body to the runtime's ServiceDesk Plus webhook with the tenant's token
 // in the header, as the ticketing system's custom trigger is set up to do.
 func (e *Environment) PostWebhook(ctx context.Context, body []byte) (WebhookResponse, error) {
-	url := fmt.Sprintf("%s/webhooks/%s/servicedeskplus", e.Runtime.URL(), e.Tenant.Name)
+	return e.PostWebhookTo(ctx, "servicedeskplus", body)
+}
+
+// PostWebhookTo posts body to the webhook endpoint of the named system, authenticated as
+// that system does: Jira signs the body, the others send the tenant's token in a header.
+func (e *Environment) PostWebhookTo(ctx context.Context, system string, body []byte) (WebhookResponse, error) {
+	url := fmt.Sprintf("%s/webhooks/%s/%s", e.Runtime.URL(), e.Tenant.Name, system)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return WebhookResponse{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(ingest.TokenHeader, e.webhookToken)
+	if system == "jira" {
+		// Jira signs the body with the webhook's secret instead of sending it.
+		mac := hmac.New(sha256.New, []byte(e.webhookToken))
+		mac.Write(body)
+		req.Header.Set(ingest.SignatureHeader, "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	} else {
+		req.Header.Set(ingest.TokenHeader, e.webhookToken)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return WebhookResponse{}, fmt.Errorf("posting the webhook: %w", err)
