@@ -30,7 +30,7 @@ type Options struct {
 	// task tokens without holding a worker.
 	MaxWorkers int
 	// MaxFinishedExecutions is the number of finished executions kept in memory with their
-	// histories; beyond it the oldest finished one is forgotten. Default 10,000.
+	// histories; beyond it the oldest finished one is removed. Default 10,000.
 	// NOTE: AWS keeps finished executions for 90 days; the SQLite store will keep them too.
 	MaxFinishedExecutions int
 	Region                string // used in ARNs; default "us-east-1"

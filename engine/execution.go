@@ -213,8 +213,8 @@ func (e *Engine) finish(x *execution, status string, output any, fail *Failure) 
 	e.retire(x.ExecutionARN)
 }
 
-// retire records a finished execution and forgets the oldest ones beyond
-// Options.MaxFinishedExecutions.
+// retire records a finished execution and removes the oldest finished ones beyond
+// Options.MaxFinishedExecutions from memory.
 func (e *Engine) retire(arn string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
