@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -15,40 +14,72 @@ import (
 
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/identity/activedirectory"
+	"github.com/secamo/orchestrator/adapters/identity/entra"
 	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/adapters/ticketing/connect"
 	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/approval"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
 )
 
 // stepsBuilder builds the offboarding steps' dependencies for a tenant.
-type stepsBuilder func(ctx context.Context, tenant *tenants.Config, getenv func(string) string, logger *slog.Logger) (*offboarding.Steps, error)
+type stepsBuilder func(ctx context.Context, tenant *tenants.Config, rt *runtime) (*offboarding.Steps, error)
 
-// setup reads the environment, loads the tenant, builds the steps once and returns the
-// handler of the step named by STEP.
-func setup(ctx context.Context, getenv func(string) string, build stepsBuilder, logger *slog.Logger) (lambdas.Handler, error) {
-	step := strings.TrimSpace(getenv("STEP"))
+// setup reads the environment, loads the tenant and returns the handler that STEP names: a
+// step, or one of the two function URL endpoints (webhooks, approvals). Clients are built
+// once, here or on their first use.
+func setup(ctx context.Context, rt *runtime) (lambdas.Handler, error) {
+	step := rt.env("STEP")
 	if step == "" {
-		return nil, errors.New("missing environment variable STEP: set it to the step's name, such as DisableEntraUser")
+		return nil, errors.New("missing environment variable STEP: set it to the step's name, such as DisableEntraUser, or to webhooks or approvals")
 	}
-	tenant, err := loadTenant(getenv)
+	tenant, err := loadTenant(rt.getenv)
 	if err != nil {
 		return nil, err
 	}
-	steps, err := build(ctx, tenant, getenv, logger)
+	handler, err := handlerFor(ctx, rt, tenant, step)
+	if err != nil {
+		return nil, err
+	}
+	rt.logger.Info("cold start", "step", step, "tenant", tenant.Name)
+	return handler, nil
+}
+
+// handlerFor builds the handler of one step or endpoint.
+func handlerFor(ctx context.Context, rt *runtime, tenant *tenants.Config, step string) (lambdas.Handler, error) {
+	switch step {
+	case stepWebhooks:
+		h, err := webhooksHandler(ctx, rt, tenant)
+		if err != nil {
+			return nil, fmt.Errorf("building the webhook endpoint of tenant %q: %w", tenant.Name, err)
+		}
+		return functionURL(h, rt.logger), nil
+	case stepApprovals:
+		h, err := approvalsHandler(ctx, rt, tenant)
+		if err != nil {
+			return nil, fmt.Errorf("building the approval endpoint of tenant %q: %w", tenant.Name, err)
+		}
+		return functionURL(h, rt.logger), nil
+	}
+
+	build := rt.buildSteps
+	if build == nil {
+		build = buildSteps
+	}
+	steps, err := build(ctx, tenant, rt)
 	if err != nil {
 		return nil, fmt.Errorf("building the clients of tenant %q: %w", tenant.Name, err)
 	}
+	approvalSteps, err := approvalStep(ctx, rt, tenant, step)
+	if err != nil {
+		return nil, fmt.Errorf("building the approval step of tenant %q: %w", tenant.Name, err)
+	}
 	reg := lambdas.Registry{}
 	steps.Register(reg)
-	handler, err := reg.Lookup(step)
-	if err != nil {
-		return nil, err
-	}
-	logger.Info("cold start", "step", step, "tenant", tenant.Name)
-	return handler, nil
+	approval.Register(reg, approvalSteps)
+	return reg.Lookup(step)
 }
 
 // loadTenant parses TENANT_CONFIG, or else the file at TENANT_FILE.
@@ -67,15 +98,21 @@ func failing(err error) lambdas.Handler {
 	return func(context.Context, json.RawMessage) (json.RawMessage, error) { return nil, err }
 }
 
-// buildSteps builds the real clients of the tenant's systems.
-func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string) string, logger *slog.Logger) (*offboarding.Steps, error) {
+// buildSteps builds the real clients of the tenant's systems. The Entra and ticketing
+// clients are built on their first call, because building them resolves secrets that only
+// the steps using them may read.
+func buildSteps(ctx context.Context, tenant *tenants.Config, rt *runtime) (*offboarding.Steps, error) {
 	steps := &offboarding.Steps{
 		Tenant: tenant,
 		Clock:  offboarding.SystemClock{},
-		Logger: logger,
+		Logger: rt.logger,
 	}
-	if dir := getenv("EVIDENCE_DIR"); dir != "" {
-		steps.Evidence = offboarding.DirStore{Dir: dir}
+	resolver, err := rt.secrets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if steps.Evidence, err = evidenceStore(ctx, rt); err != nil {
+		return nil, err
 	}
 
 	if len(tenant.AWS.IAMUsers) > 0 {
@@ -85,22 +122,48 @@ func buildSteps(ctx context.Context, tenant *tenants.Config, getenv func(string)
 		}
 		steps.AccessKeys = keys
 	}
-
-	// TODO: plug in the other adapter constructors: Entra ID (EntraUsers, EntraGroups,
-	// EntraLicenses, EntraSessions), an S3 evidence store, a notification Escalator, the
-	// approval steps with their DynamoDB store, and a resolver of secretsmanager:
-	// references. Until then a step that needs one of them fails with NotConfigured, and
-	// STEP=RequestApproval fails with StepNotFound.
-	resolver := secrets.Local{Getenv: getenv}
-	if err := addActiveDirectory(steps, resolver, logger); err != nil {
+	addEntra(steps, resolver, rt.logger)
+	if err := addActiveDirectory(steps, resolver, rt.logger); err != nil {
 		return nil, err
 	}
 	steps.Tickets = &lazyTickets{build: func(ctx context.Context) (ticketing.System, error) {
-		return connect.New(ctx, tenant.Ticketing, resolver, connect.WithLogger(logger))
+		return connect.New(ctx, tenant.Ticketing, resolver, connect.WithLogger(rt.logger))
 	}}
 
 	addTicketEscalator(steps)
 	return steps, nil
+}
+
+// evidenceStore returns the S3 store of EVIDENCE_BUCKET, else the folder of EVIDENCE_DIR
+// (local use), else nil: RecordEvidence then fails with NotConfigured.
+func evidenceStore(ctx context.Context, rt *runtime) (offboarding.EvidenceStore, error) {
+	if bucket := rt.env(envEvidenceBucket); bucket != "" {
+		clients, err := rt.aws(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return s3Evidence{client: clients.s3, bucket: bucket}, nil
+	}
+	if dir := rt.env(envEvidenceDir); dir != "" {
+		return offboarding.DirStore{Dir: dir}, nil
+	}
+	return nil, nil
+}
+
+// addEntra sets the Entra interfaces when the tenant has an Entra section.
+func addEntra(steps *offboarding.Steps, resolver secrets.Resolver, logger *slog.Logger) {
+	cfg := steps.Tenant.Identity.Entra
+	if cfg == nil {
+		return
+	}
+	client := &lazyEntra{client: lazy[entraAPI]{build: func(ctx context.Context) (entraAPI, error) {
+		c, err := entra.New(ctx, *cfg, resolver, entra.Options{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("building the Entra ID client: %w", err)
+		}
+		return c, nil
+	}}}
+	steps.EntraUsers, steps.EntraGroups, steps.EntraLicenses, steps.EntraSessions = client, client, client, client
 }
 
 // addActiveDirectory sets the AD interfaces when the tenant has an AD section.

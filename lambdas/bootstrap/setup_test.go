@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,16 +25,17 @@ func env(vars map[string]string) func(string) string {
 // stubBuilder returns steps with only the tenant and counts its calls.
 type stubBuilder struct{ calls int }
 
-func (b *stubBuilder) build(_ context.Context, tenant *tenants.Config, _ func(string) string, logger *slog.Logger) (*offboarding.Steps, error) {
+func (b *stubBuilder) build(_ context.Context, tenant *tenants.Config, rt *runtime) (*offboarding.Steps, error) {
 	b.calls++
-	return &offboarding.Steps{Tenant: tenant, Logger: logger}, nil
+	return &offboarding.Steps{Tenant: tenant, Logger: rt.logger}, nil
 }
 
-var discard = slog.New(slog.DiscardHandler)
 
 func TestSetupSelectsStep(t *testing.T) {
 	b := &stubBuilder{}
-	h, err := setup(context.Background(), env(map[string]string{"STEP": "CheckExclusions", "TENANT_FILE": exampleTenant}), b.build, discard)
+	rt := testRuntime(map[string]string{"STEP": "CheckExclusions", "TENANT_FILE": exampleTenant}, newFakeAWS(nil))
+	rt.buildSteps = b.build
+	h, err := setup(context.Background(), rt)
 	if err != nil {
 		t.Fatalf("setup: %v", err)
 	}
@@ -62,7 +62,9 @@ func TestSetupErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := setup(context.Background(), env(tt.vars), (&stubBuilder{}).build, discard)
+			rt := testRuntime(tt.vars, newFakeAWS(nil))
+			rt.buildSteps = (&stubBuilder{}).build
+			_, err := setup(context.Background(), rt)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %v, want it to contain %q", err, tt.want)
 			}
@@ -83,7 +85,7 @@ func TestBuildSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, err := buildSteps(context.Background(), tenant, env(map[string]string{"EVIDENCE_DIR": t.TempDir()}), discard)
+	steps, err := buildSteps(context.Background(), tenant, testRuntime(map[string]string{"EVIDENCE_DIR": t.TempDir()}, newFakeAWS(nil)))
 	if err != nil {
 		t.Fatalf("buildSteps: %v", err)
 	}
@@ -99,8 +101,11 @@ func TestBuildSteps(t *testing.T) {
 	if _, ok := steps.Escalator.(*offboarding.TicketEscalator); !ok {
 		t.Errorf("escalator = %T, want the ticket escalator", steps.Escalator)
 	}
-	// The example's credentials are a secretsmanager: reference, which the local resolver
-	// rejects when the first ticket call builds the adapter.
+	if _, ok := steps.EntraSessions.(*lazyEntra); !ok {
+		t.Errorf("Entra sessions = %T, want the Entra adapter built on first use", steps.EntraSessions)
+	}
+	// The example's credentials are a secretsmanager: reference to a secret that the fake
+	// Secrets Manager does not have, so the first ticket call fails to build the adapter.
 	_, err = steps.Tickets.GetTicket(context.Background(), "101")
 	if err == nil || !strings.Contains(err.Error(), "ticketing.credentials") {
 		t.Errorf("GetTicket error = %v, want the unresolvable credentials named", err)
@@ -108,12 +113,13 @@ func TestBuildSteps(t *testing.T) {
 
 	tenant.AWS.IAMUsers = nil
 	tenant.Identity.ActiveDirectory = nil
-	steps, err = buildSteps(context.Background(), tenant, env(nil), discard)
+	tenant.Identity.Entra = nil
+	steps, err = buildSteps(context.Background(), tenant, testRuntime(nil, newFakeAWS(nil)))
 	if err != nil {
 		t.Fatalf("buildSteps without IAM users: %v", err)
 	}
-	if steps.AccessKeys != nil || steps.Evidence != nil || steps.ADUsers != nil {
-		t.Errorf("steps = %+v, want no access keys client, evidence store or AD client", steps)
+	if steps.AccessKeys != nil || steps.Evidence != nil || steps.ADUsers != nil || steps.EntraUsers != nil {
+		t.Errorf("steps = %+v, want no access keys client, evidence store, AD or Entra client", steps)
 	}
 }
 
