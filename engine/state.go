@@ -14,13 +14,16 @@ import (
 // maxPayloadBytes is the Step Functions limit on a state's input or output: 256 KiB.
 const maxPayloadBytes = 256 * 1024
 
-// stateRun is one run of a state: its raw input and the facts the context object shows.
+// stateRun is one run of a state: its raw input, the facts the context object shows and the
+// attempts counted per retrier. Together with the thread's Position it is what a store must
+// save to resume a state between retries.
 type stateRun struct {
 	st         *asl.State
 	raw        any
 	entered    time.Time
 	enteredID  int64
 	retryCount int
+	attempts   []int // per Retry entry, the retries made so far
 	token      string
 }
 
@@ -36,7 +39,9 @@ type outcome struct {
 func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
 	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
 	run.enteredID = th.recordState(stateEventTypes[st.Type][0], st.Name, raw, nil)
-	attempts := make([]int, len(st.Retry))
+	if len(st.Retry) > 0 {
+		run.attempts = make([]int, len(st.Retry))
+	}
 	for {
 		res, fail := th.execute(ctx, run)
 		if fail == nil {
@@ -51,7 +56,7 @@ func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any
 		if fail.Name == asl.ErrorRuntime && !strings.HasPrefix(fail.Cause, "An error occurred") {
 			fail.Cause = fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", st.Name, run.enteredID, fail.Cause)
 		}
-		if delay, ok := th.retryDelay(st, attempts, fail); ok {
+		if delay, ok := th.retryDelay(st, run.attempts, fail); ok {
 			if err := th.e.sleep(ctx, delay); err != nil {
 				return "", nil, fail
 			}
