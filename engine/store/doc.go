@@ -8,7 +8,7 @@
 // transition or none of it. History event ids continue the execution's last id without gaps,
 // and the primary key (execution, id) rejects a duplicate.
 //
-// The store does not run anything: it knows nothing of ASL, Position or Retry. The engine
+// The store runs nothing and does not interpret ASL, positions or retries. The engine
 // serializes its own position into a Checkpoint and rebuilds its threads from Recovery.
 // It also does not interpret history details, which it keeps as JSON text.
 package store

@@ -10,8 +10,8 @@ import (
 const executionColumns = `arn, name, state_machine_arn, input, status, output, error, cause, started_at, stopped_at, last_event_id`
 
 // CreateExecution stores a new RUNNING execution x, with Status, Output and the stop fields
-// ignored. It is idempotent as StartExecution is for Standard workflows: when x.ARN exists,
-// is running and has the same input, it returns that execution and created false; a
+// ignored. It is idempotent as StartExecution is for Standard workflows. When x.ARN exists,
+// is running and has the same input, it returns that execution and created false. A
 // different input or a stopped execution returns *ExecutionAlreadyExists. The unique ARN
 // decides inside the transaction, so two concurrent calls cannot both create it.
 func (s *Store) CreateExecution(ctx context.Context, x Execution) (stored Execution, created bool, err error) {

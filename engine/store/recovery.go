@@ -8,14 +8,15 @@ import (
 	"time"
 )
 
-// Recovery is what a restarted engine needs to resume one running execution.
+// Recovery is the stored state of one running execution, from which a restarted engine
+// resumes it.
 type Recovery struct {
 	Execution Execution
 	// Checkpoints are ordered by thread path, so a parent comes before its iterations
 	// and branches.
 	Checkpoints []Checkpoint
 	// Results are the finished iterations and branches of the Map and Parallel states that
-	// threads are in; the engine runs only the indices without a result.
+	// threads are in. The engine runs again only the indices without a result.
 	Results []BranchResult
 	Tokens  []Token
 	Timers  []Timer

@@ -83,8 +83,8 @@ var migrations = []string{
 // SchemaVersion is the schema version this code reads and writes.
 var SchemaVersion = len(migrations)
 
-// migrate brings the database up to SchemaVersion in one transaction. A database of a newer
-// version is left untouched and returns *SchemaTooNew.
+// migrate brings the database up to version target in one transaction. A database of a
+// newer version than SchemaVersion is left untouched and returns *SchemaTooNew.
 func migrate(ctx context.Context, db *sql.DB, target int) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {

@@ -16,11 +16,12 @@ type Options struct {
 	// BusyTimeout is how long a write waits for another process's write lock before it fails
 	// with SQLITE_BUSY; default 10s.
 	BusyTimeout time.Duration
-	// Synchronous is SQLite's synchronous setting: "FULL" (default) makes every committed
-	// transition survive a power loss; "NORMAL" survives a killed process but may lose the
-	// last transitions on a power loss, and commits faster.
+	// Synchronous is SQLite's synchronous setting. "FULL" (default) makes every committed
+	// transition survive a power loss. "NORMAL" commits faster and survives a killed
+	// process, but a power loss may lose the last transitions.
 	Synchronous string
-	// Readers is the number of read connections; default 4. Reads never wait for a write.
+	// Readers is the number of read connections; default 4. In WAL mode a read does not
+	// wait for a write.
 	Readers int
 }
 
