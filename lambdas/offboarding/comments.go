@@ -69,7 +69,10 @@ func writeOutcomes(b *strings.Builder, t *texts, outcomes []Outcome) {
 				first = false
 			}
 			line := "- " + describe(t, o.Item)
-			if o.Detail != "" {
+			// A verified item's detail only repeats its line ("not a member"), so it is left
+			// out. NOTE: the reasons of skipped and not-done items come from the directories
+			// and adapters in English, whatever the tenant's language.
+			if o.Detail != "" && g.status != StatusVerified {
 				line += " (" + o.Detail + ")"
 			}
 			fmt.Fprintf(b, "%s\n", line)
