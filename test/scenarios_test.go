@@ -46,7 +46,7 @@ func TestRejectedOffboardingChangesNothing(t *testing.T) {
 	}
 }
 
-func TestApprovalTimeoutEndsRejected(t *testing.T) {
+func TestApprovalTimeoutChangesNothing(t *testing.T) {
 	clock := engine.NewVirtualClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
 	r := start(t, demo.Options{Runtime: localOptions(clock)})
 	arn := r.post(t)
