@@ -30,7 +30,6 @@ func (b *stubBuilder) build(_ context.Context, tenant *tenants.Config, rt *runti
 	return &offboarding.Steps{Tenant: tenant, Logger: rt.logger}, nil
 }
 
-
 func TestSetupSelectsStep(t *testing.T) {
 	b := &stubBuilder{}
 	rt := testRuntime(map[string]string{"STEP": "CheckExclusions", "TENANT_FILE": exampleTenant}, newFakeAWS(nil))
