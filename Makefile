@@ -28,7 +28,11 @@ build: ## build the orchestrator command into bin/
 	$(GO) build -o $(BIN)/orchestrator ./cmd/orchestrator
 
 .PHONY: test
-test: tools ## run every test (integration tests included; with CI set, none may skip)
+.PHONY: test-deps
+test-deps: ## install the Debian packages of the integration tests (Samba AD DC, Chromium) when root
+	scripts/install-test-deps
+
+test: tools test-deps ## run every test (integration tests included; with CI set, none may skip)
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags integration $(PKGS)
 	PATH="$(CURDIR)/$(NPM_BIN):$$PATH" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
