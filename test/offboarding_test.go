@@ -1,6 +1,8 @@
 package test
 
 import (
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -41,4 +43,38 @@ func TestApprovedOffboarding(t *testing.T) {
 	}
 	t.Logf("comments:\n%s", r.env.CommentsText())
 	t.Logf("graph requests: %d, transitions: %d", r.env.Runtime.GraphRequests(), r.transitions(t, arn))
+}
+
+func TestExecutionViewShowsHistory(t *testing.T) {
+	opts := demo.Options{}
+	opts.Runtime.DryRun = true
+	r := start(t, opts)
+	arn := r.post(t)
+	r.wait(t, arn)
+	name := arn[strings.LastIndex(arn, ":")+1:]
+
+	var view struct {
+		Execution struct{ Status string }
+		History   []struct{ Type string }
+	}
+	resp, err := http.Get(r.env.Runtime.URL() + "/executions/user-offboarding/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&view); err != nil {
+		t.Fatal(err)
+	}
+	if view.Execution.Status != "SUCCEEDED" || len(view.History) == 0 || view.History[0].Type != "ExecutionStarted" {
+		t.Errorf("view = %+v, want the succeeded execution with its history", view)
+	}
+
+	missing, err := http.Get(r.env.Runtime.URL() + "/executions/user-offboarding/no-such-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing.Body.Close()
+	if missing.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown execution: status %d, want 404", missing.StatusCode)
+	}
 }

@@ -55,6 +55,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+
 	switch *locale {
 	case "", "nl", "fr", "en":
 	default:
@@ -64,6 +65,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+
 	if *dataDir == "" {
 		if *dataDir, err = os.MkdirTemp("", "orchestrator-demo-"); err != nil {
 			return err
@@ -112,7 +114,7 @@ func (d *demoRun) run(ctx context.Context, cfg *tenants.Config, opts demo.Option
 	}
 	arn := resp.ExecutionARN()
 	if resp.Status != 200 || arn == "" {
-		return fmt.Errorf("the webhook endpoint answered %d without starting an execution: %s", resp.Status, resp.Raw)
+		return fmt.Errorf("the webhook endpoint returned %d without starting an execution: %s", resp.Status, resp.Raw)
 	}
 	d.printf("webhook POST /webhooks/%s/servicedeskplus: %d, execution %s", cfg.Name, resp.Status, resp.Body.Events[0].ExecutionName)
 
@@ -190,6 +192,7 @@ func (d *demoRun) report(ctx context.Context, x *engine.Execution, arn string) e
 			return fmt.Errorf("decoding the execution output: %w", err)
 		}
 	}
+
 	if v := out.Verification; v != nil {
 		fmt.Fprintln(d.out, "\nResult per item (read back):")
 		for _, o := range v.Outcomes {
@@ -201,6 +204,7 @@ func (d *demoRun) report(ctx context.Context, x *engine.Execution, arn string) e
 		}
 		fmt.Fprintf(d.out, "  verification complete: %t\n", v.Complete)
 	}
+
 	fmt.Fprintf(d.out, "\nTicket %s, status %s, comments:\n", d.env.Ticket.Key, d.env.SDP.Store.Status(d.env.Ticket.ID))
 	for _, c := range d.env.Comments() {
 		fmt.Fprintf(d.out, "---\n%s\n", c)

@@ -86,6 +86,7 @@ func (rt *Runtime) serveExecution(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		rt.logger.ErrorContext(r.Context(), "reading execution", "execution", arn, "err", err)
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}

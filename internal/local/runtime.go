@@ -29,14 +29,14 @@ import (
 	"github.com/secamo/orchestrator/tenants"
 )
 
-// Clock is the time source of the engine and the approvals; engine.RealClock and
+// Clock is the time source of the engine and the approvals. engine.RealClock and
 // engine.VirtualClock implement it.
 type Clock interface {
 	Now() time.Time
 	After(d time.Duration) <-chan time.Time
 }
 
-// Directory is an Active Directory at the interfaces of the AD steps; sandbox/ad fills it.
+// Directory is an Active Directory at the interfaces of the AD steps, such as sandbox/ad.
 type Directory interface {
 	offboarding.ADUsers
 	offboarding.ADAccounts
@@ -45,24 +45,24 @@ type Directory interface {
 
 // Options configures a Runtime. Zero values select the defaults.
 type Options struct {
-	// Listen is the loopback address of the HTTP server; default 127.0.0.1:8080. Use
+	// Listen is the loopback address of the HTTP server, by default 127.0.0.1:8080. Use
 	// 127.0.0.1:0 for a free port.
 	Listen string
-	// DataDir holds approvals.db, evidence/ and quarantine/; default "data".
+	// DataDir is the folder of approvals.db, evidence/ and quarantine/, by default "data".
 	DataDir string
 	// Outbox overrides the tenant's approvals.outbox folder for .eml files.
 	Outbox string
 	// LinksToServer points approval links at this server instead of approvals.baseURL.
 	LinksToServer bool
 	Clock         Clock
-	// Secrets resolves the tenant's references; default secrets.Local (env: and file:).
+	// Secrets resolves the tenant's references, by default with secrets.Local (env: and file:).
 	Secrets secrets.Resolver
 	Logger  *slog.Logger
 
 	// GraphToken, when set, is sent as the bearer token to Microsoft Graph instead of
 	// client credentials: for the Graph emulator.
 	GraphToken string
-	// GraphRetries sets the Entra client's clock for Retry-After waits; nil means real time.
+	// GraphRetries is the Entra client's clock for Retry-After waits. Nil means real time.
 	GraphRetries interface {
 		Now() time.Time
 		Sleep(ctx context.Context, d time.Duration) error
@@ -76,7 +76,7 @@ type Options struct {
 	// EmailSent, when set, is called after each approval e-mail is sent or written to the
 	// outbox, so a caller can wait for it instead of polling the folder.
 	EmailSent func(notify.Email)
-	// SweepEvery is how often expired approvals are swept; default one minute.
+	// SweepEvery is the interval between sweeps of expired approvals, by default one minute.
 	SweepEvery time.Duration
 }
 
@@ -89,7 +89,7 @@ type Runtime struct {
 	Approvals *approvals.Service
 	// Outbox is the folder approval e-mails go to when no SMTP server is set.
 	Outbox string
-	// EvidenceDir is where RecordEvidence writes.
+	// EvidenceDir is the folder RecordEvidence writes to.
 	EvidenceDir string
 
 	opts     Options
@@ -100,7 +100,7 @@ type Runtime struct {
 	logger   *slog.Logger
 }
 
-// New builds the runtime for the tenant and listens on opts.Listen; Run serves.
+// New builds the runtime for the tenant and listens on opts.Listen. Run serves requests.
 func New(ctx context.Context, cfg *tenants.Config, opts Options) (*Runtime, error) {
 	opts = withDefaults(opts)
 	rt := &Runtime{Tenant: cfg, opts: opts, logger: opts.Logger, EvidenceDir: filepath.Join(opts.DataDir, "evidence")}

@@ -30,7 +30,7 @@ type Account struct {
 	Description       string
 	// MemberOf holds the distinguished names of the account's groups.
 	MemberOf []string
-	// PasswordResets counts the password resets; the password itself is not kept.
+	// PasswordResets is the number of password resets. The password itself is not kept.
 	PasswordResets int
 }
 
@@ -51,7 +51,7 @@ var (
 )
 
 // New returns an empty directory that moves disabled accounts into disabledOU. now stamps
-// descriptions; nil means time.Now.
+// descriptions, and nil means time.Now.
 func New(disabledOU string, now func() time.Time) *Directory {
 	if now == nil {
 		now = time.Now
@@ -59,7 +59,7 @@ func New(disabledOU string, now func() time.Time) *Directory {
 	return &Directory{disabledOU: disabledOU, now: now, accounts: map[string]*Account{}, denied: map[string]bool{}}
 }
 
-// Add stores a copy of the account; it fails when the GUID or the UPN is taken.
+// Add stores a copy of the account. It fails when the GUID or the UPN is taken.
 func (d *Directory) Add(a Account) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -142,7 +142,7 @@ func (d *Directory) Groups(ctx context.Context, userPrincipalName string) ([]ide
 	return groups, nil
 }
 
-// ResetPassword counts a reset; no password is stored.
+// ResetPassword counts a reset. No password is stored.
 func (d *Directory) ResetPassword(ctx context.Context, guid string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()

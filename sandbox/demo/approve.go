@@ -72,9 +72,9 @@ func ApprovalLink(raw []byte) (string, error) {
 	}
 }
 
-// Decide does what an approver does in the browser: GET the link, read the page's form
+// Decide decides as an approver does in the browser: GET the link, read the page's form
 // token and POST the decision (approve or reject) with a comment to the same URL. It
-// returns the status and the page of the answer.
+// returns the status code and the page of the response.
 func Decide(ctx context.Context, link, decision, comment string) (int, string, error) {
 	page, status, err := fetch(ctx, http.MethodGet, link, nil)
 	if err != nil {

@@ -91,7 +91,7 @@ func WebhookBody(r ticketing.Record) ([]byte, error) {
 	return json.MarshalIndent(body, "", "  ")
 }
 
-// AccessKeys is an in-memory IAM with the demo's access keys; it implements the
+// AccessKeys is an in-memory IAM with the demo's access keys. It implements the
 // offboarding steps' AccessKeys.
 type AccessKeys struct {
 	mu   sync.Mutex

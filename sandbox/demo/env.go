@@ -27,12 +27,12 @@ import (
 
 // Options configures an Environment.
 type Options struct {
-	// Leaver is the user principal name on the HR ticket; default Leaver.
+	// Leaver is the user principal name on the HR ticket, by default Leaver.
 	Leaver string
 	// Locale overrides the tenant's locale (nl, fr or en) when set.
 	Locale string
-	// Runtime passes the clock, data folder, listen address, logger and dry run to the
-	// runtime; the emulator URLs, secrets, AD and IAM are filled in here.
+	// Runtime contains the clock, data folder, listen address, logger and dry run for the
+	// runtime. Start fills in the emulator URLs, secrets, AD and IAM.
 	Runtime local.Options
 	// Prepare, when set, changes the tenant or the seeded emulators before the runtime is
 	// built (exclusions, faults).
@@ -58,7 +58,7 @@ type Environment struct {
 }
 
 // Start starts the emulators with the demo data and builds the runtime for the tenant in
-// cfg, pointing its URLs at the emulators. Close stops the emulators; cancel the context
+// cfg, pointing its URLs at the emulators. Close stops the emulators. Cancel the context
 // given to Runtime.Run to stop the server.
 func Start(ctx context.Context, cfg *tenants.Config, opts Options) (env *Environment, err error) {
 	if opts.Leaver == "" {
@@ -129,7 +129,7 @@ func (e *Environment) Close() {
 	}
 }
 
-// WebhookResponse is the webhook endpoint's answer.
+// WebhookResponse is the response of the webhook endpoint.
 type WebhookResponse struct {
 	Status int
 	Body   ingest.Response
