@@ -33,6 +33,7 @@ type Config struct {
 	Exclusions Exclusions `yaml:"exclusions"`
 	Events     Events     `yaml:"events"`
 	AWS        AWS        `yaml:"aws"`
+	Triage     Triage     `yaml:"triage"`
 }
 
 // Locales lists the supported user-facing languages.
@@ -123,6 +124,7 @@ func (c *Config) Validate() error {
 	c.Exclusions.validate("exclusions", &p)
 	c.Events.validate("events", &p)
 	c.AWS.validate("aws", &p)
+	c.Triage.validate("triage", &p)
 	if len(p.list) > 0 {
 		return &ValidationError{File: c.Name, Fields: p.list}
 	}
