@@ -22,11 +22,12 @@ import (
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/approval"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/lambdas/triage"
 )
 
 // stepPackages are the folders of the packages whose steps the registry holds; their
 // exported error types are the names ASL files may match.
-var stepPackages = []string{"../lambdas", "../lambdas/offboarding", "../lambdas/approval"}
+var stepPackages = []string{"../lambdas", "../lambdas/offboarding", "../lambdas/approval", "../lambdas/triage"}
 
 // taskTokenErrors are error names that no step returns but that a task-token failure
 // reports: the approval service fails a rejected approval's task with this name.
@@ -38,6 +39,7 @@ func registry() lambdas.Registry {
 	discard := slog.New(slog.DiscardHandler)
 	(&offboarding.Steps{Logger: discard}).Register(reg)
 	approval.Register(reg, &approval.Handler{Tenants: approvals.TenantMap{}, Logger: discard})
+	(&triage.Steps{Logger: discard}).Register(reg)
 	return reg
 }
 
@@ -65,7 +67,7 @@ func definitions(t *testing.T) []definition {
 		}
 		defs = append(defs, definition{name: name, text: string(data), root: root})
 	}
-	return defs
+	return append(defs, pendingDefinitions(t)...)
 }
 
 func TestDefinitionsPassValidation(t *testing.T) {
