@@ -46,6 +46,8 @@ type fakeEC2 struct {
 	mu        sync.Mutex
 	instances map[string]*fakeInstance
 	calls     []string
+	// snapshotErr, when set, is returned by SnapshotVolumes after the isolation.
+	snapshotErr error
 }
 
 func (f *fakeEC2) get(id string) (*fakeInstance, error) {
@@ -96,6 +98,9 @@ func (f *fakeEC2) SnapshotVolumes(_ context.Context, id, caseID string) ([]awsad
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, "Snapshot "+id)
+	if f.snapshotErr != nil {
+		return nil, f.snapshotErr
+	}
 	inst, err := f.get(id)
 	if err != nil {
 		return nil, err

@@ -1,12 +1,14 @@
 package statemachines
 
 import (
+	"errors"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/intel"
 	"github.com/secamo/orchestrator/adapters/intel/inteltest"
 	"github.com/secamo/orchestrator/adapters/intel/virustotal"
@@ -265,5 +267,58 @@ func TestTriageContainFirstConfirmed(t *testing.T) {
 	want := []string{"AssessAlert", "OpenCase", "Route", "ContainFirst", "RequestConfirmation", "RecordConfirmed"}
 	if got := r.states(); !slices.Equal(got, want) {
 		t.Errorf("states = %v, want %v", got, want)
+	}
+}
+
+func neverAnswer(int) (approvals.Decision, bool) { return "", false }
+
+func TestTriageApprovalTimesOut(t *testing.T) {
+	w := newTriageWorld()
+	r := runTriage(t, w, sharedSample(t, cryptoSample, normalize.GuardDuty), neverAnswer)
+	r.requireStatus(t, "SUCCEEDED")
+	if n := w.ec2.count("Isolate"); n != 0 {
+		t.Errorf("Isolate called %d times without an approval", n)
+	}
+	_, comments := w.tickets.only(t)
+	if len(comments) != 1 || !strings.Contains(comments[0], "was rejected (States.Timeout") {
+		t.Errorf("comments = %q, want one comment that the approval timed out", comments)
+	}
+}
+
+func TestTriageContainFirstTimeoutStaysIsolated(t *testing.T) {
+	w := newTriageWorld()
+	w.tenant.Triage.ContainFirst = true
+	alert := sharedSample(t, cryptoSample, normalize.GuardDuty)
+	alert.Severity = 9.5
+
+	r := runTriage(t, w, alert, neverAnswer)
+	r.requireStatus(t, "FAILED")
+	if r.execution.Error != "ContainmentFailed" {
+		t.Errorf("execution error = %s, want ContainmentFailed", r.execution.Error)
+	}
+	if !w.ec2.instances[minerInstance].isolated {
+		t.Error("instance released although nobody rejected the isolation")
+	}
+	_, comments := w.tickets.only(t)
+	if len(comments) != 1 || !strings.Contains(comments[0], "States.Timeout") {
+		t.Errorf("comments = %q, want one failure comment naming the timeout", comments)
+	}
+}
+
+func TestTriageFailureReleasesPartialIsolation(t *testing.T) {
+	w := newTriageWorld()
+	w.ec2.snapshotErr = &awsadapter.PermissionDenied{Operation: "CreateSnapshot", Err: errors.New("UnauthorizedOperation")}
+	r := runTriage(t, w, sharedSample(t, cryptoSample, normalize.GuardDuty), approveAll)
+	r.requireStatus(t, "FAILED")
+
+	if n := w.ec2.count("Release"); n != 1 {
+		t.Errorf("Release called %d times, want once after the failure", n)
+	}
+	if w.ec2.instances[minerInstance].isolated {
+		t.Error("instance left half-contained after the failure")
+	}
+	_, comments := w.tickets.only(t)
+	if len(comments) != 1 || !strings.Contains(comments[0], "failed (PermissionDenied") || !strings.Contains(comments[0], "released") {
+		t.Errorf("comments = %q, want one failure comment with the release", comments)
 	}
 }

@@ -77,15 +77,17 @@ func field(m map[string]any, key string) string {
 	return fmt.Sprint(v)
 }
 
-// decisionNote names who rejected and why, from an approval result or a caught failure
-// whose Cause is the approval result as JSON.
+// decisionNote names who rejected and why, from an approval result or from a failure the
+// state machine caught: ApprovalRejected carries the approval result as JSON in Cause, and
+// States.Timeout carries no decision.
 func decisionNote(d map[string]any) string {
-	if c := field(d, "Cause"); c != "" {
-		var result map[string]any
-		if err := json.Unmarshal([]byte(c), &result); err != nil {
-			return c
-		}
+	name, cause := field(d, "Error"), field(d, "Cause")
+	var result map[string]any
+	switch {
+	case cause != "" && json.Unmarshal([]byte(cause), &result) == nil:
 		d = result
+	case name != "":
+		return strings.TrimSpace(name + " " + cause)
 	}
 	return strings.TrimSpace(field(d, "approver") + " " + field(d, "comment"))
 }
