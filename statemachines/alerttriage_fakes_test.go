@@ -244,7 +244,7 @@ type triageRun struct {
 
 // runTriage runs alert-triage on a fresh engine over w with the alert's envelope as input,
 // as the event router starts it, and waits for the execution to end.
-func runTriage(t *testing.T, w *triageWorld, alert events.Alert, decide func(level int) (approvals.Decision, bool)) *triageRun {
+func runTriage(t testing.TB, w *triageWorld, alert events.Alert, decide func(level int) (approvals.Decision, bool)) *triageRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -334,7 +334,7 @@ func (r *triageRun) transitions() int {
 }
 
 // loadAlert normalises one payload with the named normaliser and returns its only alert.
-func loadAlert(t *testing.T, path string, normaliser func([]byte) ([]normalize.Result, error)) events.Alert {
+func loadAlert(t testing.TB, path string, normaliser func([]byte) ([]normalize.Result, error)) events.Alert {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -351,7 +351,7 @@ func loadAlert(t *testing.T, path string, normaliser func([]byte) ([]normalize.R
 }
 
 // sharedSample loads a GuardDuty or Security Hub sample from the shared folder.
-func sharedSample(t *testing.T, name string, normaliser func([]byte) ([]normalize.Result, error)) events.Alert {
+func sharedSample(t testing.TB, name string, normaliser func([]byte) ([]normalize.Result, error)) events.Alert {
 	t.Helper()
 	return loadAlert(t, filepath.Join(testenv.SharedDir(t, ".."), "samples", name), normaliser)
 }

@@ -41,7 +41,7 @@ func pendingDefinitions(t *testing.T) []definition {
 // createAlertTriage returns the ARN of alert-triage: the embedded one when the file has been
 // moved out of pendingDir, else one created from pendingDir with the child workflows'
 // ARNs from arns.
-func createAlertTriage(ctx context.Context, t *testing.T, c Creator, subs, arns map[string]string) string {
+func createAlertTriage(ctx context.Context, t testing.TB, c Creator, subs, arns map[string]string) string {
 	t.Helper()
 	if arn, ok := arns["alert-triage"]; ok {
 		return arn
