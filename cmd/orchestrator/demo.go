@@ -123,8 +123,7 @@ func (d *demoRun) run(ctx context.Context, cfg *tenants.Config, opts demo.Option
 	go func() { follow.run(ctx); close(followed) }()
 
 	x, err := d.approveAndWait(ctx, arn)
-	cancelFollow := follow.stop
-	cancelFollow()
+	follow.stop()
 	<-followed
 	if err != nil {
 		return err

@@ -72,7 +72,13 @@ func (f *follower) print(prefix string, ev engine.HistoryEvent) {
 		f.printf("%sstate %s", prefix, ev.Details["name"])
 	case ev.Type == "TaskFailed", ev.Type == "ExecutionFailed", ev.Type == "TaskTimedOut":
 		f.printf("%s%s: %v %v", prefix, ev.Type, ev.Details["error"], ev.Details["cause"])
-	case ev.Type == "TaskSubmitted" && strings.Contains(strings.ToLower(ev.Details["resource"].(string)), "waitfortasktoken"):
+	case ev.Type == "TaskSubmitted" && isTokenWait(ev):
 		f.printf("%swaiting for the approval decision", prefix)
 	}
+}
+
+// isTokenWait reports whether a TaskSubmitted event is a task that waits for its token.
+func isTokenWait(ev engine.HistoryEvent) bool {
+	resource, _ := ev.Details["resource"].(string)
+	return strings.HasSuffix(strings.ToLower(resource), ".waitfortasktoken")
 }

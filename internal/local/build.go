@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"github.com/secamo/orchestrator/adapters/identity/entra"
 	"github.com/secamo/orchestrator/adapters/ticketing/connect"
@@ -50,7 +51,7 @@ func (rt *Runtime) build(ctx context.Context) error {
 		return fmt.Errorf("creating the workflows: %w", err)
 	}
 	rt.Approvals = &approvals.Service{Store: store, Resolver: rt.Engine, Clock: o.Clock, Logger: o.Logger}
-	rt.server = &http.Server{Handler: rt.mux(), ReadHeaderTimeout: 10e9}
+	rt.server = &http.Server{Handler: rt.mux(), ReadHeaderTimeout: 10 * time.Second}
 	return nil
 }
 

@@ -50,9 +50,10 @@ type Options struct {
 	Listen string
 	// DataDir is the folder of approvals.db, evidence/ and quarantine/, by default "data".
 	DataDir string
-	// Outbox overrides the tenant's approvals.outbox folder for .eml files.
+	// Outbox, when set, replaces the tenant's approvals.outbox folder for .eml files.
 	Outbox string
-	// LinksToServer points approval links at this server instead of approvals.baseURL.
+	// LinksToServer points approval links at this server: New sets the tenant's
+	// approvals.baseURL to the server's URL.
 	LinksToServer bool
 	Clock         Clock
 	// Secrets resolves the tenant's references, by default with secrets.Local (env: and file:).
