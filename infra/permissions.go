@@ -186,8 +186,12 @@ func grantPutObjects(role awsiam.Role, st *Storage, prefix string) {
 // NOTE: TestNoWildcardActionOnWildcardResource rejects these Describe statements; it needs
 // an exception for actions without resource types before alert-triage is deployed.
 func grantEC2(role awsiam.Role, t *tenants.Config, contain bool) {
+	describe := []string{"ec2:DescribeInstances"}
+	if contain {
+		describe = append(describe, "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots")
+	}
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-		Actions:    jsii.Strings("ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots"),
+		Actions:    jsii.Strings(describe...),
 		Resources:  jsii.Strings("*"),
 		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": region(t)}},
 	}))
