@@ -18,8 +18,8 @@ import (
 )
 
 // functionURL adapts an http.Handler to the events of a Lambda function URL. The request
-// body reaches the handler byte for byte (base64-decoded when the event says so), because
-// webhook signatures are computed over the raw bytes.
+// body reaches the handler byte for byte (base64-decoded when isBase64Encoded is set),
+// because webhook signatures are computed over the raw bytes.
 func functionURL(h http.Handler, logger *slog.Logger) lambdas.Handler {
 	return func(ctx context.Context, payload json.RawMessage) (json.RawMessage, error) {
 		var ev events.LambdaFunctionURLRequest
@@ -50,6 +50,7 @@ func newHTTPRequest(ctx context.Context, ev events.LambdaFunctionURLRequest) (*h
 			return nil, fmt.Errorf("invalid request body: isBase64Encoded is true but the body is not base64: %w", err)
 		}
 	}
+
 	method := ev.RequestContext.HTTP.Method
 	if method == "" {
 		return nil, fmt.Errorf("invalid function URL event: missing requestContext.http.method")
@@ -65,6 +66,7 @@ func newHTTPRequest(ctx context.Context, ev events.LambdaFunctionURLRequest) (*h
 	if err != nil {
 		return nil, fmt.Errorf("invalid request %s %s: %w", method, target, err)
 	}
+
 	for name, value := range ev.Headers {
 		if !strings.EqualFold(name, "host") {
 			req.Header.Set(name, value)
@@ -73,6 +75,7 @@ func newHTTPRequest(ctx context.Context, ev events.LambdaFunctionURLRequest) (*h
 	if len(ev.Cookies) > 0 {
 		req.Header.Set("Cookie", strings.Join(ev.Cookies, "; "))
 	}
+
 	req.RequestURI = target
 	req.ContentLength = int64(len(body))
 	if ip := ev.RequestContext.HTTP.SourceIP; ip != "" {

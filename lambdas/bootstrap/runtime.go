@@ -70,13 +70,13 @@ func loadAWSClients(ctx context.Context) (*awsClients, error) {
 	}, nil
 }
 
-// runtime is what a cold start builds the handler from. main passes the process
-// environment and the real AWS clients, and tests pass fakes.
+// runtime is the input of a cold start: the environment, the logger and the AWS clients.
+// main passes the real ones and tests pass fakes. It is used by one goroutine only.
 type runtime struct {
 	getenv func(string) string
 	logger *slog.Logger
-	// loadAWS builds the AWS clients. It is called at most once, and only by handlers that
-	// need AWS.
+	// loadAWS builds the AWS clients. The aws method calls it at most once and keeps the
+	// result.
 	loadAWS func(ctx context.Context) (*awsClients, error)
 	// buildSteps builds the offboarding steps; nil means buildSteps.
 	buildSteps stepsBuilder
