@@ -47,13 +47,10 @@ func (s *Steps) AssessAlert(ctx context.Context, in AlertInput) (out Assessment,
 
 	severe := a.Severity >= t.Triage.Severity()
 	confident := a.Severity >= mediumSeverity && out.MaxScore >= t.Triage.Score()
-	if !severe && !confident {
+	switch {
+	case !severe && !confident:
 		out.Action = ActionTicket
 		out.Reason = fmt.Sprintf("severity %g is below the containment threshold %g and the highest intel score %d below %d", a.Severity, t.Triage.Severity(), out.MaxScore, t.Triage.Score())
-		return out, nil
-	}
-
-	switch {
 	case a.Resource.InstanceID != "":
 		err = s.assessInstance(ctx, a, &out)
 	case s.iamUser(a) != "":

@@ -30,6 +30,7 @@ func (s *Steps) OpenCase(ctx context.Context, in CaseInput) (out Case, err error
 	if s.Tickets == nil {
 		return out, &NotConfigured{What: "ticketing"}
 	}
+
 	t, err := s.Tickets.CreateTicket(ctx, ticketing.NewTicket{
 		Subject:        s.text(msgTicketSubject, a.Title),
 		Description:    describe(a, in.Assessment),
@@ -40,9 +41,10 @@ func (s *Steps) OpenCase(ctx context.Context, in CaseInput) (out Case, err error
 	if err != nil {
 		return out, fmt.Errorf("opening the ticket of case %q: %w", a.CaseKey, err)
 	}
+
 	out.Ticket = offboarding.TicketRef{ID: t.ID, Key: t.Key, URL: t.URL, Subject: t.Subject, Requester: t.Requester}
 	// NOTE: the ticketing adapters do not report whether CreateTicket found an existing
-	// ticket, so the version line in the description tells; a system that rewrites
+	// ticket, so the version line in the description decides. A system that rewrites
 	// descriptions would make every version look like an update.
 	out.Existing = !strings.Contains(t.Description, versionLine+a.ID)
 	if out.Existing {
@@ -61,7 +63,7 @@ func describe(a events.Alert, as Assessment) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\n", a.Title)
 	fmt.Fprintf(&b, "Origin: %s\nType: %s\nSeverity: %g (%s)\nStatus: %s\n", a.Origin, a.Type, a.Severity, a.SeverityLabel, a.Status)
-	fmt.Fprintf(&b, "Resource: %s %s%s%s\n", a.Resource.Type, a.Resource.InstanceID, a.Resource.User, a.Resource.Host)
+	fmt.Fprintf(&b, "Resource: %s\n", resourceLabel(a.Resource))
 	if a.Account != "" {
 		fmt.Fprintf(&b, "Account: %s %s\n", a.Account, a.Region)
 	}
@@ -74,6 +76,7 @@ func describe(a events.Alert, as Assessment) string {
 	if as.AssetNote != "" {
 		fmt.Fprintf(&b, "Asset: %s\n", as.AssetNote)
 	}
+
 	if len(as.Intel) > 0 {
 		b.WriteString("\nThreat intelligence:\n")
 	}
@@ -87,7 +90,19 @@ func describe(a events.Alert, as Assessment) string {
 			fmt.Fprintf(&b, "- %s %s: score %d, %s %s\n", r.Source, r.Indicator, r.Score, r.Verdict, r.Link)
 		}
 	}
+
 	fmt.Fprintf(&b, "\nDecision: %s (%s)\n", as.Action, as.Reason)
 	fmt.Fprintf(&b, "%s%s\n", versionLine, a.ID)
 	return b.String()
+}
+
+// resourceLabel joins the resource's type and the identifiers the source gave.
+func resourceLabel(r events.Resource) string {
+	var parts []string
+	for _, v := range []string{r.Type, r.InstanceID, r.User, r.Host, r.ID} {
+		if v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // Enricher looks up indicators in the threat-intelligence services; *intel.Enricher
-// implements it. It never fails: a service without an answer gives a result marked
+// implements it. It never fails: a service that returns no score gives a result marked
 // unavailable.
 type Enricher interface {
 	Enrich(ctx context.Context, indicators []string) []intel.Result

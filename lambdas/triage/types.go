@@ -7,7 +7,7 @@ import (
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 )
 
-// Action is what the workflow does with an alert.
+// Action is the response AssessAlert chooses for an alert.
 type Action string
 
 // Actions that AssessAlert decides.
@@ -49,7 +49,7 @@ type Assessment struct {
 	MaxScore int            `json:"maxScore"`
 	Intel    []intel.Result `json:"intel"`
 	// Instance is the affected EC2 instance as read now, nil when the alert names none or it
-	// was not found (AssetNote then says why).
+	// was not found (AssetNote then gives the reason).
 	Instance  *awsadapter.Instance `json:"instance"`
 	AssetNote string               `json:"assetNote"`
 	// Credential is the input of the revoke-user-access sub-workflow for a credential
@@ -114,7 +114,7 @@ const (
 	OutcomeReleased  = "released"  // isolated first, then rejected and released
 	OutcomeProtected = "protected" // a protection tag forbids the isolation
 	OutcomeRevoked   = "revoked"   // access keys deactivated
-	OutcomeFailed    = "failed"    // a step failed; Error says which
+	OutcomeFailed    = "failed"    // a step failed; Error names it
 )
 
 // OutcomeInput is the input of RecordOutcome. Fields that do not apply to the kind are
