@@ -279,6 +279,9 @@ func TestTriageApprovalTimesOut(t *testing.T) {
 	if n := w.ec2.count("Isolate"); n != 0 {
 		t.Errorf("Isolate called %d times without an approval", n)
 	}
+	if !slices.Equal(r.approver.levels, []int{1, 2}) {
+		t.Errorf("approval levels asked = %v, want [1 2]", r.approver.levels)
+	}
 	_, comments := w.tickets.only(t)
 	if len(comments) != 1 || !strings.Contains(comments[0], "was rejected (States.Timeout") {
 		t.Errorf("comments = %q, want one comment that the approval timed out", comments)
@@ -320,5 +323,19 @@ func TestTriageFailureReleasesPartialIsolation(t *testing.T) {
 	_, comments := w.tickets.only(t)
 	if len(comments) != 1 || !strings.Contains(comments[0], "failed (PermissionDenied") || !strings.Contains(comments[0], "released") {
 		t.Errorf("comments = %q, want one failure comment with the release", comments)
+	}
+}
+
+func TestTriageSecondLevelApproves(t *testing.T) {
+	w := newTriageWorld()
+	secondOnly := func(level int) (approvals.Decision, bool) { return approvals.Approve, level == 2 }
+	r := runTriage(t, w, sharedSample(t, cryptoSample, normalize.GuardDuty), secondOnly)
+	r.requireStatus(t, "SUCCEEDED")
+
+	if !slices.Equal(r.approver.levels, []int{1, 2}) {
+		t.Errorf("approval levels asked = %v, want [1 2]", r.approver.levels)
+	}
+	if !w.ec2.instances[minerInstance].isolated {
+		t.Error("instance not isolated after the second level approved")
 	}
 }

@@ -152,15 +152,22 @@ func (s *Steps) protectionTag(inst *awsadapter.Instance) string {
 	return ""
 }
 
-// approval returns the tenant's first approval level.
+// approval returns the tenant's first two approval levels. A tenant with one level gets a
+// second level with the same approvers, as a reminder.
 func (s *Steps) approval() Approval {
 	t := s.tenant()
-	ap := Approval{Tenant: t.Name, Requester: "alert-triage", Approvers: []string{}}
-	if len(t.Approvals.Levels) > 0 {
-		l := t.Approvals.Levels[0]
-		d := l.Timeout.Std()
-		ap.Approvers, ap.Timeout, ap.TimeoutSeconds = l.Approvers, d.String(), int(d.Seconds())
+	empty := offboarding.ApprovalLevel{Approvers: []string{}}
+	ap := Approval{Tenant: t.Name, Requester: "alert-triage", First: empty, Second: empty}
+	levels := t.Approvals.Levels
+	if len(levels) == 0 {
+		return ap
 	}
+	level := func(i int) offboarding.ApprovalLevel {
+		l := levels[min(i, len(levels)-1)]
+		d := l.Timeout.Std()
+		return offboarding.ApprovalLevel{Approvers: l.Approvers, TimeoutSeconds: int(d.Seconds()), Timeout: d.String()}
+	}
+	ap.First, ap.Second = level(0), level(1)
 	return ap
 }
 

@@ -126,6 +126,9 @@ func TestAssessAlertDecision(t *testing.T) {
 			}
 			s := &Steps{
 				Tenant: &tenants.Config{Name: "acme", Locale: "nl",
+					Approvals: tenants.Approvals{Levels: []tenants.ApprovalLevel{
+						{Approvers: []string{"soc@example.com"}, Timeout: tenants.Duration(time.Hour)},
+					}},
 					Triage:     tenants.Triage{ContainFirst: tc.containFirst},
 					Exclusions: tenants.Exclusions{ProtectedTags: []string{"Tier=0"}}},
 				Enricher:    stubEnricher{score: tc.score},
@@ -138,6 +141,9 @@ func TestAssessAlertDecision(t *testing.T) {
 			}
 			if got.Action != tc.want || got.ContainFirst != tc.wantFirst {
 				t.Errorf("action = %s, containFirst = %v, want %s, %v (reason %q)", got.Action, got.ContainFirst, tc.want, tc.wantFirst, got.Reason)
+			}
+			if got.Approval.First.TimeoutSeconds != 3600 || got.Approval.Second.Approvers[0] != "soc@example.com" {
+				t.Errorf("approval = %+v, want the tenant's one level as both levels", got.Approval)
 			}
 			if got.Action == ActionIsolate && !strings.Contains(got.Summary, "EC2-instantie i-1 (runner)") {
 				t.Errorf("summary = %q, want the Dutch text naming the instance", got.Summary)

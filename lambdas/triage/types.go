@@ -67,15 +67,13 @@ type Credential struct {
 	Items []offboarding.PlanItem `json:"items"`
 }
 
-// Approval is the part of the approval request that the tenant file decides.
+// Approval is the part of the approval request that the tenant file decides: the first
+// level is asked first, and the second when the first does not decide in time.
 type Approval struct {
-	Tenant    string   `json:"tenant"`
-	Requester string   `json:"requester"`
-	Approvers []string `json:"approvers"`
-	// Timeout is the first level's decision time as a Go duration, TimeoutSeconds the same
-	// in seconds for the task's TimeoutSecondsPath.
-	Timeout        string `json:"timeout"`
-	TimeoutSeconds int    `json:"timeoutSeconds"`
+	Tenant    string                    `json:"tenant"`
+	Requester string                    `json:"requester"`
+	First     offboarding.ApprovalLevel `json:"first"`
+	Second    offboarding.ApprovalLevel `json:"second"`
 }
 
 // CaseInput is the input of OpenCase.
