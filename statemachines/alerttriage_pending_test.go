@@ -9,11 +9,11 @@ import (
 	"testing"
 )
 
-// pendingDir holds workflows that are complete and tested but not yet embedded, because
-// the local runtime (internal/local) and the Lambda entry point do not register their
-// steps yet: CreateAll fails on a placeholder without a substitution, so embedding the file
-// before the steps are registered would stop the demo. Moving a file from here into this
-// folder (and regenerating the CDK golden template) deploys it.
+// pendingDir contains workflows that are complete and tested but not yet embedded. The
+// local runtime (internal/local) and the Lambda entry point do not register their steps
+// yet, and CreateAll fails on a placeholder without a substitution, so embedding such a
+// file would stop the demo. Moving a file from here into this folder, and regenerating the
+// CDK golden template, deploys it.
 const pendingDir = "pending"
 
 // pendingDefinitions returns the workflows of pendingDir, for the contract tests.
