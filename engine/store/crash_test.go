@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 
 const (
 	crashDBEnv      = "ENGINE_STORE_CRASH_DB"
+	killAtEnv       = "ENGINE_STORE_KILL_AT" // the helper kills itself before this commit's COMMIT
 	crashExecutions = 4
 )
 
@@ -33,6 +36,15 @@ func TestCrashHelperProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	putMachine(t, s)
+	if n, _ := strconv.ParseInt(os.Getenv(killAtEnv), 10, 64); n > 0 {
+		var commits atomic.Int64
+		s.beforeCommit = func() {
+			if commits.Add(1) == n {
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				select {} // block until the signal ends the process, so COMMIT never runs
+			}
+		}
+	}
 	var out sync.Mutex
 	var wg sync.WaitGroup
 	for i := range crashExecutions {
@@ -161,5 +173,37 @@ func checkCrashedStore(t *testing.T, s *Store, acked map[string]int64) {
 		if len(r.Timers) != 1 || !r.Timers[0].FireAt.Equal(t0.Add(time.Duration(last)*time.Second)) {
 			t.Errorf("%s: timers %+v, want the one of step %d", arn, r.Timers, last)
 		}
+	}
+}
+
+// TestKilledBeforeCommit makes the helper process kill itself after the writes of its 50th
+// commit and before their COMMIT: exactly the 49 commits before it may be in the database.
+func TestKilledBeforeCommit(t *testing.T) {
+	_, path := openTest(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashDBEnv+"="+path, killAtEnv+"=50")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if status, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !status.Signaled() {
+		t.Fatalf("helper process did not end by its own SIGKILL: %v\n%s", err, stderr.String())
+	}
+
+	s, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatalf("reopening after the kill: %v", err)
+	}
+	defer s.Close()
+	checkCrashedStore(t, s, map[string]int64{})
+	all, err := s.RunningExecutions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps int64
+	for _, r := range all {
+		steps += r.Execution.LastEventID / 2
+	}
+	if steps != 49 {
+		t.Errorf("the database holds %d steps, want the 49 committed before the kill", steps)
 	}
 }
