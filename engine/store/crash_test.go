@@ -27,7 +27,7 @@ const (
 func TestCrashHelperProcess(t *testing.T) {
 	path := os.Getenv(crashDBEnv)
 	if path == "" {
-		t.Skip("helper process of TestKilledProcess")
+		return // only the processes that the crash tests start do something
 	}
 	ctx := context.Background()
 	s, err := Open(ctx, path, Options{})
