@@ -3,15 +3,9 @@ package main
 import (
 	"context"
 	"net/http"
-	"time"
 
-	"github.com/secamo/orchestrator/approvals"
-	"github.com/secamo/orchestrator/approvals/dynamostore"
-	"github.com/secamo/orchestrator/approvals/notify"
-	"github.com/secamo/orchestrator/approvals/sfnresolver"
 	"github.com/secamo/orchestrator/events/ingest"
 	"github.com/secamo/orchestrator/events/rules"
-	"github.com/secamo/orchestrator/lambdas/approval"
 	"github.com/secamo/orchestrator/tenants"
 )
 
@@ -20,9 +14,6 @@ const (
 	stepWebhooks  = "webhooks"
 	stepApprovals = "approvals"
 )
-
-// teamsTimeout bounds one post to a Teams webhook, well inside the step's Lambda timeout.
-const teamsTimeout = 20 * time.Second
 
 // webhooksHandler builds POST /webhooks/{tenant}/{system}: it starts executions through
 // Step Functions and quarantines to the evidence bucket under quarantine/.
@@ -51,60 +42,4 @@ func webhooksHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (
 		Quarantine: s3Quarantine{client: clients.s3, bucket: bucket},
 		Logger:     rt.logger,
 	}, nil
-}
-
-// approvalsHandler builds GET, HEAD and POST /approvals/{tenant}/{id} on the DynamoDB store,
-// resuming executions through Step Functions.
-func approvalsHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (http.Handler, error) {
-	table, err := rt.require(envApprovalsTable, "the DynamoDB table of approval records")
-	if err != nil {
-		return nil, err
-	}
-	clients, err := rt.aws(ctx)
-	if err != nil {
-		return nil, err
-	}
-	resolver, err := rt.secrets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &approvals.Handler{
-		Service: &approvals.Service{
-			Store:    dynamostore.New(clients.dynamoDB, table),
-			Resolver: &sfnresolver.Resolver{Client: clients.sfn},
-			Clock:    approvals.SystemClock{},
-			Logger:   rt.logger,
-		},
-		Tenants: approvals.TenantMap{tenant.Name: tenant},
-		Secrets: resolver,
-		Logger:  rt.logger,
-	}, nil
-}
-
-// approvalStep builds the RequestApproval and ApprovalLevels steps. Only RequestApproval
-// needs the store, SES and the secrets: ApprovalLevels reads the tenant file alone.
-func approvalStep(ctx context.Context, rt *runtime, tenant *tenants.Config, step string) (*approval.Handler, error) {
-	h := &approval.Handler{
-		Tenants: approvals.TenantMap{tenant.Name: tenant},
-		Clock:   approvals.SystemClock{},
-		Logger:  rt.logger,
-	}
-	if step != approval.StepName {
-		return h, nil
-	}
-	table, err := rt.require(envApprovalsTable, "the DynamoDB table of approval records")
-	if err != nil {
-		return nil, err
-	}
-	clients, err := rt.aws(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if h.Secrets, err = rt.secrets(ctx); err != nil {
-		return nil, err
-	}
-	h.Store = dynamostore.New(clients.dynamoDB, table)
-	h.Email = &notify.SES{Client: clients.ses}
-	h.Teams = &notify.Teams{Client: &http.Client{Timeout: teamsTimeout}}
-	return h, nil
 }

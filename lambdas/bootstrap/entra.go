@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/secamo/orchestrator/adapters/identity"
-	"github.com/secamo/orchestrator/adapters/identity/entra"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 )
 
@@ -42,8 +41,6 @@ type entraAPI interface {
 	offboarding.EntraLicenses
 	offboarding.EntraSessions
 }
-
-var _ entraAPI = (*entra.Client)(nil)
 
 // lazyEntra builds the Entra client on the first Graph call. Building it resolves the client
 // secret, which only the Entra steps' roles may read, so another step must not build it.

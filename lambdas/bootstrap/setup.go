@@ -14,11 +14,9 @@ import (
 
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/identity/activedirectory"
-	"github.com/secamo/orchestrator/adapters/identity/entra"
 	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/adapters/ticketing/connect"
 	"github.com/secamo/orchestrator/lambdas"
-	"github.com/secamo/orchestrator/lambdas/approval"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
@@ -72,13 +70,11 @@ func handlerFor(ctx context.Context, rt *runtime, tenant *tenants.Config, step s
 	if err != nil {
 		return nil, fmt.Errorf("building the clients of tenant %q: %w", tenant.Name, err)
 	}
-	approvalSteps, err := approvalStep(ctx, rt, tenant, step)
-	if err != nil {
-		return nil, fmt.Errorf("building the approval step of tenant %q: %w", tenant.Name, err)
-	}
 	reg := lambdas.Registry{}
 	steps.Register(reg)
-	approval.Register(reg, approvalSteps)
+	if err := registerApproval(ctx, rt, tenant, step, reg); err != nil {
+		return nil, fmt.Errorf("building the approval step of tenant %q: %w", tenant.Name, err)
+	}
 	return reg.Lookup(step)
 }
 
@@ -148,22 +144,6 @@ func evidenceStore(ctx context.Context, rt *runtime) (offboarding.EvidenceStore,
 		return offboarding.DirStore{Dir: dir}, nil
 	}
 	return nil, nil
-}
-
-// addEntra sets the Entra interfaces when the tenant has an Entra section.
-func addEntra(steps *offboarding.Steps, resolver secrets.Resolver, logger *slog.Logger) {
-	cfg := steps.Tenant.Identity.Entra
-	if cfg == nil {
-		return
-	}
-	client := &lazyEntra{client: lazy[entraAPI]{build: func(ctx context.Context) (entraAPI, error) {
-		c, err := entra.New(ctx, *cfg, resolver, entra.Options{Logger: logger})
-		if err != nil {
-			return nil, fmt.Errorf("building the Entra ID client: %w", err)
-		}
-		return c, nil
-	}}}
-	steps.EntraUsers, steps.EntraGroups, steps.EntraLicenses, steps.EntraSessions = client, client, client, client
 }
 
 // addActiveDirectory sets the AD interfaces when the tenant has an AD section.
