@@ -153,6 +153,12 @@ func (th *thread) wait(ctx context.Context, run *stateRun) (outcome, *Failure) {
 	if fail != nil {
 		return outcome{}, fail
 	}
+	if run.resumed && th.resume.timer != nil {
+		// A recovered Wait keeps the end it had before the restart.
+		until = *th.resume.timer
+	} else if !th.commitTimer(run, until) {
+		return outcome{}, storeFailure()
+	}
 	if d := until.Sub(th.e.clock.Now()); d > 0 {
 		if err := th.e.sleep(ctx, d); err != nil {
 			return outcome{}, failf("States.Aborted", "the execution was stopped")

@@ -11,9 +11,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/secamo/orchestrator/asl"
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 // Handler is a Lambda function in-process: it receives the event as JSON and returns the
@@ -33,8 +35,12 @@ type Options struct {
 	// histories; beyond it the oldest finished one is removed. Default 10,000.
 	// NOTE: AWS keeps finished executions for 90 days; the SQLite store will keep them too.
 	MaxFinishedExecutions int
-	Region                string // used in ARNs; default "us-east-1"
-	Account               string // used in ARNs; default "123456789012"
+	// Store makes executions durable: state machines, executions, their histories and
+	// every transition are written to it, and Recover continues the running executions
+	// after a restart. Nil keeps everything in memory.
+	Store   *store.Store
+	Region  string // used in ARNs; default "us-east-1"
+	Account string // used in ARNs; default "123456789012"
 }
 
 // Engine runs state machines in-process.
@@ -44,6 +50,8 @@ type Engine struct {
 	tracker activityTracker // nil unless the clock tracks activity
 	log     *slog.Logger
 	workers *semaphore
+	store   *store.Store
+	closed  atomic.Bool // set by Close: commit nothing more
 
 	mu         sync.Mutex
 	machines   map[string]*stateMachine
@@ -79,6 +87,7 @@ func New(opts Options) *Engine {
 		machines:   map[string]*stateMachine{},
 		executions: map[string]*execution{},
 		tokens:     map[string]*taskToken{},
+		store:      opts.Store,
 	}
 	e.tracker, _ = opts.Clock.(activityTracker)
 	e.workers = newSemaphore(e, opts.MaxWorkers)
@@ -119,11 +128,21 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, definition
 		return "", inv
 	}
 	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", e.opts.Region, e.opts.Account, name)
-	e.mu.Lock()
-	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: e.clock.Now(), readsContext: contextReaders(sm)}
-	e.mu.Unlock()
+	created := e.clock.Now()
+	if e.store != nil {
+		if err := e.store.PutStateMachine(ctx, store.StateMachine{ARN: arn, Name: name, Definition: text, Substitutions: substitutions, CreatedAt: created}); err != nil {
+			return "", fmt.Errorf("saving state machine %q: %w", name, err)
+		}
+	}
+	e.register(arn, name, text, sm, created)
 	e.log.InfoContext(ctx, "state machine created", "state_machine", arn)
 	return arn, nil
+}
+
+func (e *Engine) register(arn, name, text string, sm *asl.StateMachine, created time.Time) {
+	e.mu.Lock()
+	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: created, readsContext: contextReaders(sm)}
+	e.mu.Unlock()
 }
 
 // substitute fills ${Name} placeholders; every placeholder without a value is an error.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 // Execution statuses, as the Step Functions API reports them.
@@ -46,6 +48,10 @@ type execution struct {
 	// parentToken is the task token of a startExecution.sync task waiting for this execution.
 	parentToken string
 	syncPattern string // "sync" or "sync:2" for a child of a .sync task
+	// resumes and results hold what Recover read from the store, by thread path, until
+	// the threads take them.
+	resumes map[string]*resumePoint
+	results map[string]store.BranchResult
 }
 
 // StartExecution starts an execution of the state machine with input (JSON text; "" means
@@ -104,6 +110,16 @@ func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, inpu
 	}
 	e.executions[arn] = x
 	e.mu.Unlock()
+	if e.store != nil {
+		created, err := e.createStored(ctx, x)
+		if err != nil || !created {
+			e.mu.Lock()
+			delete(e.executions, arn)
+			e.mu.Unlock()
+			cancel(nil)
+			return arn, err
+		}
+	}
 
 	e.log.InfoContext(ctx, "execution started", "execution", arn)
 	e.busy()

@@ -139,6 +139,11 @@ func (th *thread) recordEvent(ev event) int64 {
 	}
 	x := th.x
 	ev.Timestamp = th.e.clock.Now()
+	if th.e.store != nil {
+		// The event gets its id when the thread commits; see thread.commit.
+		th.buf = append(th.buf, ev)
+		return 0
+	}
 	ev.PreviousEventID = th.prev
 	x.mu.Lock()
 	ev.ID = x.history.append(ev)

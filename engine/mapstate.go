@@ -7,6 +7,7 @@ import (
 
 	"github.com/secamo/orchestrator/asl"
 	"github.com/secamo/orchestrator/asl/expr"
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failure) {
@@ -26,7 +27,9 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	if limit < 0 || limit != math.Trunc(limit) {
 		return outcome{}, th.mapRuntime(st, states, fmt.Sprintf("The MaxConcurrency of state '%s' is %v, not a non-negative integer.", st.Name, limit))
 	}
-	th.record("MapStateStarted", map[string]any{"length": len(items)})
+	if !run.started {
+		th.record("MapStateStarted", map[string]any{"length": len(items)})
+	}
 	toleratedCount, fail := th.mapNumber(st, "ToleratedFailureCount", st.ToleratedFailureCount, st.ToleratedFailureCountPath, input, states, ctxObj)
 	if fail != nil {
 		return outcome{}, fail
@@ -47,13 +50,23 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	}
 
 	distributed := st.ProcessorMode == "DISTRIBUTED"
-	if distributed {
+	if distributed && !run.started {
 		th.record("MapRunStarted", map[string]any{"mapRunArn": th.x.ExecutionARN + "/" + st.Name})
+	}
+	if !th.commitStarted(run) {
+		return outcome{}, storeFailure()
 	}
 	results := make([]any, len(items))
 	children := make([]*thread, len(items))
 	fails := th.runAll(ctx, len(items), int(limit), !distributed, func(ctx context.Context, i int) *Failure {
-		child := th.child(st.Processor)
+		child := th.childAt(st.Processor, store.KindMap, i)
+		if out, f, ok := th.x.finishedChild(child.path); ok {
+			results[i] = out
+			if f != nil {
+				results[i] = map[string]any{"Error": f.Name, "Cause": f.Cause}
+			}
+			return f
+		}
 		children[i] = child
 		child.item = &mapItem{index: i, value: items[i]}
 		if distributed {
@@ -66,17 +79,22 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 		if f != nil {
 			return f
 		}
-		child.recordIteration("MapIterationStarted", st.Name, i)
+		if child.resume == nil {
+			child.recordIteration("MapIterationStarted", st.Name, i)
+		}
 		out, f := child.runMachine(ctx, itemInput)
 		if f != nil {
 			results[i] = map[string]any{"Error": f.Name, "Cause": f.Cause}
 			child.recordIteration("MapIterationFailed", st.Name, i)
+			child.commitResult(ctx, nil, f)
 			return f
 		}
 		results[i] = out
 		child.recordIteration("MapIterationSucceeded", st.Name, i)
+		child.commitResult(ctx, out, nil)
 		return nil
 	})
+	th.endChildren()
 	for _, c := range children {
 		if c != nil && c.prev > th.prev && !c.silent {
 			th.prev = c.prev

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/secamo/orchestrator/asl"
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 // runAll runs fn for indexes 0..n-1 with at most limit at once (0: all at once) and returns
@@ -82,16 +83,27 @@ func (th *thread) parallel(ctx context.Context, run *stateRun) (outcome, *Failur
 	if fail != nil {
 		return outcome{}, fail
 	}
-	th.record("ParallelStateStarted", nil)
+	if !run.started {
+		th.record("ParallelStateStarted", nil)
+	}
+	if !th.commitStarted(run) {
+		return outcome{}, storeFailure()
+	}
 	results := make([]any, len(st.Branches))
 	children := make([]*thread, len(st.Branches))
 	fails := th.runAll(ctx, len(st.Branches), 0, true, func(ctx context.Context, i int) *Failure {
-		child := th.child(st.Branches[i])
+		child := th.childAt(st.Branches[i], store.KindParallel, i)
+		if out, f, ok := th.x.finishedChild(child.path); ok {
+			results[i] = out
+			return f
+		}
 		children[i] = child
 		out, f := child.runMachine(ctx, input)
 		results[i] = out
+		child.commitResult(ctx, out, f)
 		return f
 	})
+	th.endChildren()
 	for _, c := range children {
 		if c != nil && c.prev > th.prev {
 			th.prev = c.prev

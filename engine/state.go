@@ -25,6 +25,9 @@ type stateRun struct {
 	retryCount int
 	attempts   []int // per Retry entry, the retries made so far
 	token      string
+	// resumed is set for the first attempt of a state run recovered from the store.
+	resumed bool
+	started bool // a recovered Map or Parallel state already recorded its Started event
 }
 
 // outcome is the result of a state run: its output, the next state ("" at the end) and the
@@ -42,8 +45,18 @@ func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any
 	if len(st.Retry) > 0 {
 		run.attempts = make([]int, len(st.Retry))
 	}
+	if th.e.store != nil && !th.commitEntered(run) {
+		return "", nil, storeFailure()
+	}
+	return th.attempt(ctx, run)
+}
+
+// attempt runs a state that was entered, with its retries and catchers.
+func (th *thread) attempt(ctx context.Context, run *stateRun) (string, any, *Failure) {
+	st := run.st
 	for {
 		res, fail := th.execute(ctx, run)
+		run.resumed = false
 		if fail == nil {
 			fail = checkSize(st, res.out)
 		}
@@ -57,6 +70,9 @@ func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any
 			fail.Cause = fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", st.Name, run.enteredID, fail.Cause)
 		}
 		if delay, ok := th.retryDelay(st, run.attempts, fail); ok {
+			if !th.commitTimer(run, th.e.clock.Now().Add(delay)) {
+				return "", nil, storeFailure()
+			}
 			if err := th.e.sleep(ctx, delay); err != nil {
 				return "", nil, fail
 			}

@@ -72,6 +72,9 @@ func (th *thread) task(ctx context.Context, run *stateRun) (outcome, *Failure) {
 	}
 	if kind.pattern == "waitForTaskToken" || kind.pattern == "sync" || kind.pattern == "sync:2" {
 		run.token = th.e.newToken()
+		if run.resumed && th.resume.token != nil {
+			run.token = th.resume.token.Token
+		}
 	}
 	ctxObj := th.contextObject(run)
 
@@ -318,6 +321,9 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 	if heartbeat > 0 {
 		sched["heartbeatInSeconds"] = int64(heartbeat / time.Second)
 	}
+	if run.resumed && th.resume.token != nil && kind.pattern == "waitForTaskToken" {
+		return th.awaitRecovered(ctx, run, res, heartbeat)
+	}
 	th.taskEvent("TaskScheduled", res, sched)
 	if name == "" {
 		fail := failf(asl.ErrorRuntime, "The lambda:invoke task needs Parameters.FunctionName: the name or ARN of the function to run.")
@@ -342,7 +348,11 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 			return nil, fail
 		}
 		th.taskEvent("TaskSubmitted", res, map[string]any{"output": "{}"})
+		if !th.commitToken(run, timeout, heartbeat) {
+			return nil, storeFailure()
+		}
 		result, fail := th.awaitToken(ctx, tok, timeout, heartbeat)
+		th.next.RemoveTokens = append(th.next.RemoveTokens, run.token)
 		th.tokenOutcome(res, result, fail)
 		return result, fail
 	}

@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 
 	"github.com/secamo/orchestrator/asl"
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 // thread runs one state machine of an execution: the top level, a Parallel branch or a Map
@@ -22,20 +24,32 @@ type thread struct {
 	item   *mapItem
 	prev   int64 // id of the last event this thread recorded
 	silent bool  // inside a distributed Map: record no events
+
+	// The fields below are used only with Options.Store.
+	path   string       // the store's thread path: "" for the top level, "Map:3" for an iteration
+	buf    []event      // events recorded since the last commit, without ids yet
+	next   store.Step   // removals that ride on the next commit
+	resume *resumePoint // where a recovered thread continues; nil for a fresh one
 }
 
-// Position is the serializable position of a thread between two transitions.
-// TODO: engine/store checkpoints this, with the thread's Map and Parallel children, in the
-// same SQLite transaction as the history events of the step, and resumes from it.
+// Position is the serializable position of a thread between two transitions. With
+// Options.Store it is checkpointed with the history events of each step; see durable.go.
 type Position struct {
 	State string         `json:"state"`
 	Input any            `json:"input"`
 	Vars  map[string]any `json:"vars"`
+	// Started is set once a Map or Parallel state recorded its Started event, so a resumed
+	// state does not record it again.
+	Started bool `json:"started,omitempty"`
 }
 
 // run executes the top-level state machine of x and records its end.
 func (e *Engine) run(ctx context.Context, x *execution, input any) {
-	th := &thread{e: e, x: x, sm: x.machine.machine, vars: map[string]any{}}
+	th := &thread{e: e, x: x, sm: x.machine.machine, vars: map[string]any{}, resume: x.takeResume("")}
+	if th.resume != nil {
+		th.resumeTop(ctx, input)
+		return
+	}
 	th.record("ExecutionStarted", map[string]any{
 		"input":        x.Input,
 		"inputDetails": map[string]any{"truncated": false},
@@ -45,11 +59,18 @@ func (e *Engine) run(ctx context.Context, x *execution, input any) {
 		th.fail(failf(asl.ErrorDataLimitExceeded, "The state/task 'execution input' returned a result with a size exceeding the maximum number of bytes service limit."))
 		return
 	}
+	th.runTop(ctx, input)
+}
+
+// runTop runs the top-level thread under the execution's TimeoutSeconds and records the end.
+func (th *thread) runTop(ctx context.Context, input any) {
+	e, x := th.e, th.x
 	if t := th.sm.TimeoutSeconds; t > 0 {
 		// An execution-level TimeoutSeconds runs on the engine's clock like every other
-		// timer and ends the execution with TIMED_OUT, as on AWS.
+		// timer and ends the execution with TIMED_OUT, as on AWS. A recovered execution
+		// keeps its original deadline.
 		var cancel context.CancelFunc
-		ctx, cancel = e.withTimeout(ctx, seconds(t))
+		ctx, cancel = e.withTimeout(ctx, x.StartDate.Add(seconds(t)).Sub(e.clock.Now()))
 		defer cancel()
 	}
 	out, fail := th.runMachine(ctx, input)
@@ -60,7 +81,9 @@ func (e *Engine) run(ctx context.Context, x *execution, input any) {
 			return
 		}
 		th.record("ExecutionSucceeded", map[string]any{"output": jsonString(out), "outputDetails": map[string]any{"truncated": false}})
-		e.finish(x, StatusSucceeded, out, nil)
+		if th.commitEnd(StatusSucceeded, out, nil) {
+			e.finish(x, StatusSucceeded, out, nil)
+		}
 	case ctx.Err() != nil:
 		th.stopped(ctx)
 	default:
@@ -70,7 +93,7 @@ func (e *Engine) run(ctx context.Context, x *execution, input any) {
 
 func (th *thread) fail(f *Failure) {
 	th.record("ExecutionFailed", map[string]any{"error": f.Name, "cause": f.Cause})
-	th.e.finish(th.x, StatusFailed, nil, f)
+	th.end(StatusFailed, f)
 }
 
 // stopped records the end of an execution whose context ended: StopExecution or a timeout.
@@ -78,24 +101,48 @@ func (th *thread) stopped(ctx context.Context) {
 	var sc *stopCause
 	if errors.As(context.Cause(ctx), &sc) {
 		th.record("ExecutionAborted", map[string]any{"error": sc.errorName, "cause": sc.cause})
-		th.e.finish(th.x, StatusAborted, nil, &Failure{Name: sc.errorName, Cause: sc.cause})
+		th.end(StatusAborted, &Failure{Name: sc.errorName, Cause: sc.cause})
 		return
 	}
 	th.record("ExecutionTimedOut", map[string]any{"error": asl.ErrorTimeout, "cause": "The execution timed out."})
-	th.e.finish(th.x, StatusTimedOut, nil, failf(asl.ErrorTimeout, "The execution timed out."))
+	th.end(StatusTimedOut, failf(asl.ErrorTimeout, "The execution timed out."))
+}
+
+// end commits and records the end of a failed, aborted or timed-out execution.
+func (th *thread) end(status string, f *Failure) {
+	if th.commitEnd(status, nil, f) {
+		th.e.finish(th.x, status, nil, f)
+	}
 }
 
 // runMachine runs th.sm from StartAt with input until a terminal state.
 func (th *thread) runMachine(ctx context.Context, input any) (any, *Failure) {
 	pos := Position{State: th.sm.StartAt, Input: input}
+	resumed := th.resume != nil
+	if resumed {
+		pos = th.resume.pos
+		th.vars = pos.Vars
+	}
 	// NOTE: AWS fails an execution past 25,000 history events; the engine sets no limit.
 	for {
 		if ctx.Err() != nil {
 			return nil, failf("States.Aborted", "the execution was stopped")
 		}
 		st := th.sm.States[pos.State]
-		// The store hooks in here: pos and th.vars are the complete position of this thread.
-		next, out, fail := th.step(ctx, st, pos.Input)
+		if st == nil {
+			return nil, failf(asl.ErrorRuntime, fmt.Sprintf("the stored position names state %q, which the state machine does not have", pos.State))
+		}
+		var (
+			next string
+			out  any
+			fail *Failure
+		)
+		if resumed {
+			next, out, fail = th.resumeStep(ctx, st)
+			resumed = false
+		} else {
+			next, out, fail = th.step(ctx, st, pos.Input)
+		}
 		if fail != nil {
 			return nil, fail
 		}
@@ -125,4 +172,15 @@ func (th *thread) child(sm *asl.StateMachine) *thread {
 		vars = maps.Clone(th.vars)
 	}
 	return &thread{e: th.e, x: th.x, sm: sm, vars: vars, prev: th.prev, silent: th.silent}
+}
+
+// childAt returns the thread of iteration or branch i of kind (store.KindMap or
+// store.KindParallel), with its recovered position when there is one.
+func (th *thread) childAt(sm *asl.StateMachine, kind string, i int) *thread {
+	c := th.child(sm)
+	if th.e.store != nil {
+		c.path = store.ChildThread(th.path, kind, i)
+		c.resume = th.x.takeResume(c.path)
+	}
+	return c
 }

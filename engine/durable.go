@@ -1,0 +1,309 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/secamo/orchestrator/asl"
+	"github.com/secamo/orchestrator/engine/store"
+)
+
+// resumePoint is where a recovered thread continues: its checkpoint and its pending timer
+// or task token.
+type resumePoint struct {
+	pos       Position
+	retries   []int
+	enteredID int64
+	lastID    int64
+	timer     *time.Time
+	token     *store.Token
+}
+
+// storeFailure is the failure of a state whose transition could not be committed. The
+// execution then stops in memory; the store keeps its last committed step.
+func storeFailure() *Failure {
+	return failf(asl.ErrorRuntime, "the engine could not write the transition to its store; see the engine log")
+}
+
+// Close stops every running execution without writing anything more to the store, as if the
+// process ended. With a store, Recover on a new engine continues them.
+func (e *Engine) Close() {
+	e.closed.Store(true)
+	e.mu.Lock()
+	running := make([]*execution, 0, len(e.executions))
+	for _, x := range e.executions {
+		running = append(running, x)
+	}
+	e.mu.Unlock()
+	for _, x := range running {
+		x.cancel(errEngineClosed)
+	}
+}
+
+var errEngineClosed = errors.New("engine closed")
+
+// commit writes the thread's buffered events and step in one transaction and appends the
+// events to the in-memory history. It reports false when nothing was written.
+func (th *thread) commit(step store.Step) bool {
+	e, x := th.e, th.x
+	if e.store == nil {
+		return true
+	}
+	if e.closed.Load() {
+		return false
+	}
+	merge(&step, th.next)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	events := make([]store.Event, len(th.buf))
+	prev := th.prev
+	for i := range th.buf {
+		ev := &th.buf[i]
+		ev.ID = int64(x.history.n + i + 1)
+		ev.PreviousEventID = prev
+		prev = ev.ID
+		h := ev.render()
+		events[i] = store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
+		if h.Details != nil {
+			events[i].Details, _ = json.Marshal(h.Details)
+		}
+	}
+	if c := step.Checkpoint; c != nil {
+		c.LastEventID = prev
+		if c.EnteredEventID < 0 {
+			c.EnteredEventID = prev
+		}
+	}
+	step.ExecutionARN = x.ExecutionARN
+	step.Events = events
+	if err := e.store.Commit(context.Background(), step); err != nil {
+		e.log.Error("transition not committed", "execution", x.ExecutionARN, "thread", th.path, "error", err)
+		return false
+	}
+	for _, ev := range th.buf {
+		x.history.append(ev)
+	}
+	th.prev = prev
+	th.buf = th.buf[:0]
+	th.next = store.Step{}
+	return true
+}
+
+func merge(step *store.Step, extra store.Step) {
+	step.RemoveTokens = append(step.RemoveTokens, extra.RemoveTokens...)
+	step.RemoveTimers = append(step.RemoveTimers, extra.RemoveTimers...)
+	step.EndChildren = append(step.EndChildren, extra.EndChildren...)
+}
+
+// checkpoint returns the checkpoint of a thread in run. An enteredID below 0 means the
+// last event of the commit.
+func (th *thread) checkpoint(run *stateRun, enteredID int64, started bool) *store.Checkpoint {
+	pos, err := json.Marshal(Position{State: run.st.Name, Input: run.raw, Vars: th.vars, Started: started})
+	if err != nil {
+		pos = []byte("null")
+	}
+	return &store.Checkpoint{Thread: th.path, Position: pos, Retries: run.attempts, EnteredEventID: enteredID}
+}
+
+// commitEntered commits the events up to a state's Entered event with the thread's new
+// position, and sets the run's entered event id.
+func (th *thread) commitEntered(run *stateRun) bool {
+	if !th.commit(store.Step{Checkpoint: th.checkpoint(run, -1, false)}) {
+		return false
+	}
+	if !th.silent {
+		run.enteredID = th.prev
+	}
+	return true
+}
+
+// commitStarted commits a Map or Parallel state's Started events before its children run.
+func (th *thread) commitStarted(run *stateRun) bool {
+	if th.e.store == nil {
+		return true
+	}
+	return th.commit(store.Step{Checkpoint: th.checkpoint(run, run.enteredID, true)})
+}
+
+// commitTimer commits a Wait state's end or a retry's next attempt as a timer.
+func (th *thread) commitTimer(run *stateRun, at time.Time) bool {
+	if th.e.store == nil {
+		return true
+	}
+	step := store.Step{
+		Checkpoint: th.checkpoint(run, run.enteredID, false),
+		SetTimers:  []store.Timer{{ExecutionARN: th.x.ExecutionARN, Thread: th.path, FireAt: at}},
+	}
+	if !th.commit(step) {
+		return false
+	}
+	th.next.RemoveTimers = append(th.next.RemoveTimers, th.path)
+	return true
+}
+
+// commitToken commits the pending task token of a waitForTaskToken task.
+func (th *thread) commitToken(run *stateRun, timeout, heartbeat time.Duration) bool {
+	if th.e.store == nil {
+		return true
+	}
+	tok := store.Token{Token: run.token, ExecutionARN: th.x.ExecutionARN, Thread: th.path}
+	if timeout > 0 {
+		tok.Deadline = run.entered.Add(timeout)
+	}
+	if heartbeat > 0 {
+		tok.HeartbeatDeadline = th.e.clock.Now().Add(heartbeat)
+	}
+	return th.commit(store.Step{AddTokens: []store.Token{tok}})
+}
+
+// commitResult commits the end of a Map iteration or Parallel branch with its result. An
+// iteration cut short because the execution stopped keeps its checkpoint instead.
+func (th *thread) commitResult(ctx context.Context, out any, f *Failure) {
+	if th.e.store == nil || ctx.Err() != nil {
+		return
+	}
+	r := store.BranchResult{Thread: th.path}
+	if f != nil {
+		r.Error, r.Cause = f.Name, f.Cause
+	} else {
+		r.Output = json.RawMessage(jsonString(out))
+	}
+	th.commit(store.Step{EndThreads: []string{th.path}, Results: []store.BranchResult{r}})
+}
+
+// endChildren drops the finished children of a Map or Parallel state with the next commit.
+func (th *thread) endChildren() {
+	if th.e.store != nil {
+		th.next.EndChildren = append(th.next.EndChildren, th.path)
+	}
+}
+
+// commitEnd commits the execution's last events and its end. It reports false when the
+// engine is closed, so the end stays unrecorded in memory too.
+func (th *thread) commitEnd(status string, out any, f *Failure) bool {
+	if th.e.store == nil {
+		return true
+	}
+	end := &store.ExecutionEnd{Status: status, StoppedAt: th.e.clock.Now()}
+	if status == StatusSucceeded {
+		end.Output = jsonString(out)
+	}
+	if f != nil {
+		end.Error, end.Cause = f.Name, f.Cause
+	}
+	// A failed write still ends the execution in memory, unless the engine was closed.
+	return th.commit(store.Step{End: end}) || !th.e.closed.Load()
+}
+
+// takeResume returns and forgets the recovered position of thread path.
+func (x *execution) takeResume(path string) *resumePoint {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	r := x.resumes[path]
+	delete(x.resumes, path)
+	return r
+}
+
+// finishedChild returns the recovered result of a finished iteration or branch.
+func (x *execution) finishedChild(path string) (any, *Failure, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	r, ok := x.results[path]
+	if !ok {
+		return nil, nil, false
+	}
+	delete(x.results, path)
+	if r.Error != "" || r.Output == nil {
+		return nil, &Failure{Name: r.Error, Cause: r.Cause}, true
+	}
+	return decodeJSON(string(r.Output)), nil, true
+}
+
+// resumeTop continues a recovered top-level thread.
+func (th *thread) resumeTop(ctx context.Context, input any) {
+	th.prev = th.resume.lastID
+	th.runTop(ctx, input)
+}
+
+// resumeStep continues the state a recovered thread was in, without recording its Entered
+// event again.
+func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *Failure) {
+	r := th.resume
+	defer func() { th.resume = nil }()
+	th.prev = r.lastID
+	run := &stateRun{st: st, raw: r.pos.Input, enteredID: r.enteredID, resumed: true, started: r.pos.Started, entered: th.e.clock.Now()}
+	if ev, ok := th.x.event(r.enteredID); ok {
+		run.entered = ev.Timestamp
+	}
+	if len(st.Retry) > 0 {
+		run.attempts = make([]int, len(st.Retry))
+		copy(run.attempts, r.retries)
+		for _, n := range r.retries {
+			run.retryCount += n
+		}
+	}
+	if r.timer != nil && st.Type != asl.TypeWait {
+		// A retry interval: wait out what is left of it, then try again.
+		if d := r.timer.Sub(th.e.clock.Now()); d > 0 {
+			if err := th.e.sleep(ctx, d); err != nil {
+				return "", nil, failf("States.Aborted", "the execution was stopped")
+			}
+		}
+		th.next.RemoveTimers = append(th.next.RemoveTimers, th.path)
+	}
+	return th.attempt(ctx, run)
+}
+
+// awaitRecovered waits again for the task token a recovered Task state was waiting on,
+// within what is left of its timeout.
+// TODO: the heartbeat timer restarts in full after a restart; use HeartbeatDeadline and
+// commit SendTaskHeartbeat as store.Step.Heartbeats.
+func (th *thread) awaitRecovered(ctx context.Context, run *stateRun, res string, heartbeat time.Duration) (any, *Failure) {
+	tok := th.resume.token
+	th.e.mu.Lock()
+	t, ok := th.e.tokens[tok.Token]
+	th.e.mu.Unlock()
+	if !ok {
+		t = th.e.registerToken(tok.Token, th.x)
+	}
+	defer th.e.dropToken(tok.Token)
+	timeout := time.Duration(0)
+	if !tok.Deadline.IsZero() {
+		timeout = max(tok.Deadline.Sub(th.e.clock.Now()), time.Nanosecond)
+	}
+	result, fail := th.awaitToken(ctx, t, timeout, heartbeat)
+	th.next.RemoveTokens = append(th.next.RemoveTokens, tok.Token)
+	th.tokenOutcome(res, result, fail)
+	return result, fail
+}
+
+// event returns the recorded event with id.
+func (x *execution) event(id int64) (event, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if id < 1 || id > int64(x.history.n) {
+		return event{}, false
+	}
+	i := int(id - 1)
+	return x.history.chunks[i/historyChunk][i%historyChunk], true
+}
+
+// createStored writes a new execution to the store. created is false when a running
+// execution with the same name and input exists there, which StartExecution then returns.
+func (e *Engine) createStored(ctx context.Context, x *execution) (bool, error) {
+	_, created, err := e.store.CreateExecution(ctx, store.Execution{
+		ARN: x.ExecutionARN, Name: x.Name, StateMachineARN: x.StateMachineARN,
+		Input: x.Input, Status: store.StatusRunning, StartedAt: x.StartDate,
+	})
+	var exists *store.ExecutionAlreadyExists
+	if errors.As(err, &exists) {
+		return false, &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", x.ExecutionARN)}
+	}
+	if err != nil {
+		return false, fmt.Errorf("saving execution %q: %w", x.ExecutionARN, err)
+	}
+	return created, nil
+}

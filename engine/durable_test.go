@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/secamo/orchestrator/engine/store"
+)
+
+var durableStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// frozenClock never fires a timer and reports each one on armed, so a test knows the engine
+// is blocked in a Wait or on a task token and can kill it there.
+type frozenClock struct{ armed chan time.Duration }
+
+func (c frozenClock) Now() time.Time { return durableStart }
+func (c frozenClock) After(d time.Duration) <-chan time.Time {
+	select {
+	case c.armed <- d:
+	default:
+	}
+	return make(chan time.Time)
+}
+
+func openTestStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatalf("opening store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// interrupted runs definition on a durable engine until its first timer, kills the engine,
+// recovers on a new engine on the same file and returns the finished execution and history.
+func interrupted(t *testing.T, definition string, later Clock, handlers map[string]Handler, afterKill func(e *Engine)) (*Execution, []HistoryEvent) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "engine.db")
+	clock := frozenClock{armed: make(chan time.Duration, 16)}
+	first := New(Options{Clock: clock, Store: openTestStore(t, path), Handlers: handlers})
+	smARN, err := first.CreateStateMachine(ctx, "durable", []byte(definition), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, err := first.StartExecution(ctx, smARN, "run-1", `{"items":[1,2,3,4]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-clock.armed
+	first.Close()
+
+	second := New(Options{Clock: later, Store: openTestStore(t, path), Handlers: handlers})
+	if err := second.Recover(ctx); err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	if afterKill != nil {
+		afterKill(second)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	x, err := second.Wait(wctx, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []HistoryEvent
+	next := ""
+	for {
+		page, err := second.GetExecutionHistoryPage(ctx, arn, 5, next, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, page.Events...)
+		if next = page.NextToken; next == "" {
+			return x, events
+		}
+	}
+}
+
+// uninterrupted runs definition in memory to the end.
+func uninterrupted(t *testing.T, definition string, clock Clock, handlers map[string]Handler, answer func(e *Engine)) (*Execution, []HistoryEvent) {
+	t.Helper()
+	ctx := context.Background()
+	e := New(Options{Clock: clock, Handlers: handlers})
+	smARN, err := e.CreateStateMachine(ctx, "durable", []byte(definition), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, err := e.StartExecution(ctx, smARN, "run-1", `{"items":[1,2,3,4]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer != nil {
+		answer(e)
+	}
+	x, err := e.Wait(ctx, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := e.GetExecutionHistory(ctx, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, events
+}
+
+const waitMachine = `{"StartAt":"Before","States":{
+ "Before":{"Type":"Pass","Result":"a","ResultPath":"$.before","Next":"Sleep"},
+ "Sleep":{"Type":"Wait","Seconds":3600,"Next":"After"},
+ "After":{"Type":"Pass","Result":"b","ResultPath":"$.after","End":true}}}`
+
+const tokenMachine = `{"StartAt":"Ask","States":{
+ "Ask":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","TimeoutSeconds":86400,
+   "Parameters":{"FunctionName":"ask","Payload":{"token.$":"$$.Task.Token"}},"ResultPath":"$.answer","Next":"Done"},
+ "Done":{"Type":"Pass","End":true}}}`
+
+const mapMachine = `{"StartAt":"Each","States":{
+ "Each":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,"ItemProcessor":{"StartAt":"Slow","States":{
+   "Slow":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":3,"Next":"Pause"}],"Default":"Double"},
+   "Pause":{"Type":"Wait","Seconds":60,"Next":"Double"},
+   "Double":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:double","End":true}}},"End":true}}}`
+
+func TestDurableRestart(t *testing.T) {
+	var tokens = make(chan string, 4)
+	var doubled atomic.Int64
+	handlers := map[string]Handler{
+		"ask": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+			var in struct{ Token string }
+			_ = json.Unmarshal(p, &in)
+			tokens <- in.Token
+			return json.RawMessage(`{}`), nil
+		},
+		"double": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+			doubled.Add(1)
+			var n float64
+			_ = json.Unmarshal(p, &n)
+			return json.Marshal(n * 2)
+		},
+	}
+	answer := func(e *Engine) {
+		if err := e.SendTaskSuccess(context.Background(), <-tokens, `{"approved":true}`); err != nil {
+			t.Errorf("SendTaskSuccess: %v", err)
+		}
+	}
+	tests := []struct {
+		name       string
+		definition string
+		answer     func(e *Engine)
+		// frozen runs without timers, so the answer to a task token is never late.
+		frozen bool
+		calls  int64 // handler calls of "double" in both runs together
+	}{
+		{name: "during a Wait", definition: waitMachine},
+		{name: "with a pending task token", definition: tokenMachine, answer: answer, frozen: true},
+		{name: "inside a Map with iterations finished", definition: mapMachine, calls: 8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doubled.Store(0)
+			var before, after Clock = NewVirtualClock(durableStart), NewVirtualClock(durableStart.Add(10 * time.Minute))
+			if tt.frozen {
+				before, after = frozenClock{armed: make(chan time.Duration, 1)}, frozenClock{armed: make(chan time.Duration, 1)}
+			}
+			want, wantEvents := uninterrupted(t, tt.definition, before, handlers, tt.answer)
+			got, events := interrupted(t, tt.definition, after, handlers, tt.answer)
+			if got.Status != StatusSucceeded || got.Output != want.Output {
+				t.Fatalf("after restart: status %s, output %s; want SUCCEEDED, %s (error %s: %s)", got.Status, got.Output, want.Output, got.Error, got.Cause)
+			}
+			if doubled.Load() != tt.calls {
+				t.Errorf("handler ran %d times in both runs; want %d", doubled.Load(), tt.calls)
+			}
+			if len(events) != len(wantEvents) {
+				t.Fatalf("history has %d events; an uninterrupted run has %d", len(events), len(wantEvents))
+			}
+			for i, ev := range events {
+				if ev.ID != int64(i+1) {
+					t.Fatalf("event %d has id %d; want ids 1..N without gaps", i, ev.ID)
+				}
+				if ev.Type != wantEvents[i].Type {
+					t.Errorf("event %d is %s; an uninterrupted run has %s", ev.ID, ev.Type, wantEvents[i].Type)
+				}
+			}
+		})
+	}
+}
