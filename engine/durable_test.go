@@ -1,9 +1,15 @@
 package engine
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"syscall"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -186,5 +192,139 @@ func TestDurableRestart(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// helperDB selects the helper mode of the test binary: it runs mapMachine on a durable
+// engine with this database file until the Map waits, prints "waiting" and blocks.
+const helperDB = "ENGINE_DURABLE_HELPER_DB"
+
+func TestDurableHelperProcess(t *testing.T) {
+	path := os.Getenv(helperDB)
+	if path == "" {
+		t.Skip("runs only as the helper of TestDurableKilledProcess")
+	}
+	clock := frozenClock{armed: make(chan time.Duration, 1)}
+	e := New(Options{Clock: clock, Store: openTestStore(t, path), Handlers: doubleHandlers()})
+	ctx := context.Background()
+	smARN, err := e.CreateStateMachine(ctx, "durable", []byte(mapMachine), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.StartExecution(ctx, smARN, "run-1", `{"items":[1,2,3,4]}`); err != nil {
+		t.Fatal(err)
+	}
+	<-clock.armed
+	fmt.Println("waiting")
+	select {}
+}
+
+func doubleHandlers() map[string]Handler {
+	return map[string]Handler{"double": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+		var n float64
+		_ = json.Unmarshal(p, &n)
+		return json.Marshal(n * 2)
+	}}
+}
+
+func TestDurableKilledProcess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "engine.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDurableHelperProcess$")
+	cmd.Env = append(os.Environ(), helperDB+"="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "waiting\n" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("helper printed %q (%v); want \"waiting\"", line, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	ctx := context.Background()
+	e := New(Options{Clock: NewVirtualClock(durableStart.Add(time.Hour)), Store: openTestStore(t, path), Handlers: doubleHandlers()})
+	if err := e.Recover(ctx); err != nil {
+		t.Fatalf("Recover: %v", err)
+	}
+	arn := "arn:aws:states:us-east-1:123456789012:execution:durable:run-1"
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	x, err := e.Wait(wctx, arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Status != StatusSucceeded || x.Output != "[2,4,6,8]" {
+		t.Fatalf("after SIGKILL and restart: status %s, output %s; want SUCCEEDED, [2,4,6,8]", x.Status, x.Output)
+	}
+	want, wantEvents := uninterrupted(t, mapMachine, NewVirtualClock(durableStart), doubleHandlers(), nil)
+	page, err := e.GetExecutionHistoryPage(ctx, arn, 1000, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Output != want.Output || len(page.Events) != len(wantEvents) {
+		t.Fatalf("output %s with %d events; an uninterrupted run gives %s with %d", x.Output, len(page.Events), want.Output, len(wantEvents))
+	}
+	for i, ev := range page.Events {
+		if ev.ID != int64(i+1) || ev.Type != wantEvents[i].Type {
+			t.Errorf("event %d is #%d %s; want #%d %s", i, ev.ID, ev.Type, i+1, wantEvents[i].Type)
+		}
+	}
+}
+
+func TestDurableStartIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "engine.db")
+	clock := frozenClock{armed: make(chan time.Duration, 4)}
+	first := New(Options{Clock: clock, Store: openTestStore(t, path)})
+	smARN, err := first.CreateStateMachine(ctx, "durable", []byte(waitMachine), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, err := first.StartExecution(ctx, smARN, "run-1", `{"a":1}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-clock.armed
+	first.Close()
+
+	second := New(Options{Clock: frozenClock{armed: make(chan time.Duration, 4)}, Store: openTestStore(t, path)})
+	if err := second.Recover(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, input string
+		wantErr     bool
+	}{
+		{name: "same name and input", input: `{"a":1}`},
+		{name: "same name, other input", input: `{"a":2}`, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := second.StartExecution(ctx, smARN, "run-1", tt.input)
+			var exists *ExecutionAlreadyExists
+			if tt.wantErr {
+				if !errors.As(err, &exists) {
+					t.Fatalf("StartExecution: %v; want *ExecutionAlreadyExists", err)
+				}
+				return
+			}
+			if err != nil || got != arn {
+				t.Fatalf("StartExecution = %q, %v; want the running %q", got, err, arn)
+			}
+		})
+	}
+	page, err := second.ListExecutions(ctx, smARN, StatusRunning, 10, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Executions) != 1 || page.Executions[0].ExecutionARN != arn {
+		t.Fatalf("ListExecutions = %+v; want only %s", page.Executions, arn)
 	}
 }
