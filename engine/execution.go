@@ -143,6 +143,9 @@ func (e *Engine) lookup(arn string) (*execution, error) {
 // DescribeExecution returns a snapshot of the execution.
 func (e *Engine) DescribeExecution(ctx context.Context, executionARN string) (*Execution, error) {
 	x, err := e.lookup(executionARN)
+	if err != nil && e.store != nil {
+		return e.describeStored(ctx, executionARN)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +162,9 @@ func (x *execution) describe() *Execution {
 // GetExecutionHistory returns the events of the execution so far, oldest first.
 func (e *Engine) GetExecutionHistory(ctx context.Context, executionARN string) ([]HistoryEvent, error) {
 	x, err := e.lookup(executionARN)
+	if err != nil && e.store != nil {
+		return e.historyStored(ctx, executionARN)
+	}
 	if err != nil {
 		return nil, err
 	}

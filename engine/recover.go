@@ -161,11 +161,7 @@ func (e *Engine) ListExecutions(ctx context.Context, stateMachineARN, status str
 	}
 	out := ExecutionPage{NextToken: page.NextToken, Executions: make([]Execution, len(page.Executions))}
 	for i, s := range page.Executions {
-		out.Executions[i] = Execution{
-			ExecutionARN: s.ARN, StateMachineARN: s.StateMachineARN, Name: s.Name, Status: s.Status,
-			Input: s.Input, Output: s.Output, Error: s.Error, Cause: s.Cause,
-			StartDate: s.StartedAt, StopDate: s.StoppedAt,
-		}
+		out.Executions[i] = fromStored(s)
 	}
 	return out, nil
 }
@@ -195,4 +191,43 @@ func (e *Engine) GetExecutionHistoryPage(ctx context.Context, executionARN strin
 		out.Events[i] = storedEvent(ev).render()
 	}
 	return out, nil
+}
+
+// describeStored describes an execution that is not in memory, such as one that finished
+// before the last restart.
+func (e *Engine) describeStored(ctx context.Context, arn string) (*Execution, error) {
+	s, err := e.store.DescribeExecution(ctx, arn)
+	var missing *store.ExecutionDoesNotExist
+	if errors.As(err, &missing) {
+		return nil, &ExecutionDoesNotExist{Message: fmt.Sprintf("execution %q does not exist", arn)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describing execution %q: %w", arn, err)
+	}
+	x := fromStored(s)
+	return &x, nil
+}
+
+// historyStored reads the whole history of an execution that is not in memory.
+func (e *Engine) historyStored(ctx context.Context, arn string) ([]HistoryEvent, error) {
+	var events []HistoryEvent
+	next := ""
+	for {
+		page, err := e.GetExecutionHistoryPage(ctx, arn, store.MaxPageSize, next, false)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, page.Events...)
+		if next = page.NextToken; next == "" {
+			return events, nil
+		}
+	}
+}
+
+func fromStored(s store.Execution) Execution {
+	return Execution{
+		ExecutionARN: s.ARN, StateMachineARN: s.StateMachineARN, Name: s.Name, Status: s.Status,
+		Input: s.Input, Output: s.Output, Error: s.Error, Cause: s.Cause,
+		StartDate: s.StartedAt, StopDate: s.StoppedAt,
+	}
 }
