@@ -27,6 +27,8 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 		input = jsonString(v)
 	}
 
+	// NOTE: with a store, the link from a child execution to this task is not stored, so
+	// after a restart the child's end does not reach the task, which then times out.
 	var tok *taskToken
 	parentToken := ""
 	if kind.pattern != "" {

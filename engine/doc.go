@@ -7,8 +7,9 @@
 //
 // Each execution is a goroutine; Map iterations and Parallel branches are goroutines too, and
 // Options.MaxWorkers bounds the handlers that run at once. The position of every running
-// state machine is plain data (Position and the thread's variables), and each transition is
-// one call of thread.step, the point where a durable store will checkpoint.
+// state machine is plain data (Position and the thread's variables). With Options.Store,
+// each transition commits its history events and that position in one SQLite transaction,
+// and Recover continues the running executions after a restart.
 //
 // Known differences from AWS Step Functions (each is also marked NOTE: in the code):
 //   - Only Lambda tasks (function ARNs and lambda:invoke) and states:startExecution run;
@@ -26,6 +27,8 @@
 //   - Every workflow runs as a Standard workflow; Express-only behaviour is not emulated.
 //   - AWS's quota of 25,000 history events per execution is not enforced, so a loop that
 //     would fail on AWS runs on here until it ends or is stopped.
-//   - Executions live in memory until the SQLite store lands: a restart loses them, and only
-//     the last Options.MaxFinishedExecutions finished ones are kept.
+//   - Without Options.Store, executions live in memory: a restart loses them, and only the
+//     last Options.MaxFinishedExecutions finished ones are kept.
+//   - With a store, a task's heartbeat timer restarts in full after a restart, and a
+//     startExecution.sync task loses the link to its child execution.
 package engine
