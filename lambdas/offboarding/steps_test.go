@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/secamo/orchestrator/adapters/identity"
 	"github.com/secamo/orchestrator/adapters/ticketing"
@@ -338,10 +339,27 @@ func TestVerifyDetectsUnrevokedSessions(t *testing.T) {
 	w := newWorld(t)
 	r, p := w.plan(t)
 	w.applyAll(t, r, p)
-	w.entra.validFrom[janID] = p.CreatedAt.Add(-1)
+	w.entra.validFrom[janID] = p.CreatedAt.Truncate(time.Second).Add(-time.Second)
 	_, err := w.steps.VerifyOffboarding(context.Background(), VerifyInput{User: r.User, Plan: p})
 	if err == nil || !strings.Contains(err.Error(), "before the plan") {
 		t.Errorf("error = %v, want sessions not revoked", err)
+	}
+}
+
+func TestVerifySessionsRevokedInPlanSecond(t *testing.T) {
+	w := newWorld(t)
+	r, p := w.plan(t)
+	w.applyAll(t, r, p)
+	// Graph returns whole seconds: a revocation in the plan's own second reads back as the
+	// start of that second.
+	p.CreatedAt = p.CreatedAt.Truncate(time.Second).Add(700 * time.Millisecond)
+	w.entra.validFrom[janID] = p.CreatedAt.Truncate(time.Second)
+	v, err := w.steps.VerifyOffboarding(context.Background(), VerifyInput{User: r.User, Plan: p})
+	if err != nil {
+		t.Fatalf("VerifyOffboarding: %v", err)
+	}
+	if !v.Complete {
+		t.Error("complete = false, want the same-second revocation verified")
 	}
 }
 

@@ -3,6 +3,7 @@ package offboarding
 import (
 	"context"
 	"fmt"
+	"time"
 
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/identity"
@@ -146,7 +147,9 @@ func (r *readBack) checkSessions(ctx context.Context, it PlanItem) (bool, string
 	if err != nil {
 		return false, "", fmt.Errorf("reading the session validity of %q: %w", r.u.UserPrincipalName, err)
 	}
-	if from.Before(r.plan.CreatedAt) {
+	// Graph reports signInSessionsValidFromDateTime in whole seconds, so a revocation in the
+	// same second as the plan reads back as that second, not as a time before the plan.
+	if from.Before(r.plan.CreatedAt.Truncate(time.Second)) {
 		return false, fmt.Sprintf("sessions valid since %s, before the plan of %s", from.Format("2006-01-02T15:04:05Z07:00"), r.plan.CreatedAt.Format("2006-01-02T15:04:05Z07:00")), nil
 	}
 	return true, "sessions revoked at " + from.Format("2006-01-02T15:04:05Z07:00"), nil
