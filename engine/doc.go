@@ -29,6 +29,6 @@
 //     would fail on AWS runs on here until it ends or is stopped.
 //   - Without Options.Store, executions live in memory: a restart loses them, and only the
 //     last Options.MaxFinishedExecutions finished ones are kept.
-//   - With a store, a task's heartbeat timer restarts in full after a restart, and a
-//     startExecution.sync task loses the link to its child execution.
+//   - With a store, a startExecution.sync task loses the link to its child execution
+//     across a restart and then times out.
 package engine

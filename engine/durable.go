@@ -159,6 +159,14 @@ func (th *thread) commitToken(run *stateRun, timeout, heartbeat time.Duration) b
 	return th.commit(store.Step{AddTokens: []store.Token{tok}})
 }
 
+// commitHeartbeat stores the new heartbeat deadline of a stored task token.
+func (th *thread) commitHeartbeat(t *taskToken, deadline time.Time) {
+	if th.e.store == nil || !t.stored {
+		return
+	}
+	th.commit(store.Step{Heartbeats: []store.Token{{Token: t.id, ExecutionARN: th.x.ExecutionARN, Thread: th.path, HeartbeatDeadline: deadline}}})
+}
+
 // commitResult commits the end of a Map iteration or Parallel branch with its result. An
 // iteration cut short because the execution stopped keeps its checkpoint instead.
 func (th *thread) commitResult(ctx context.Context, out any, f *Failure) {
@@ -258,9 +266,7 @@ func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *
 }
 
 // awaitRecovered waits again for the task token a recovered Task state was waiting on,
-// within what is left of its timeout.
-// TODO: the heartbeat timer restarts in full after a restart; use HeartbeatDeadline and
-// commit SendTaskHeartbeat as store.Step.Heartbeats.
+// within what is left of its timeout and heartbeat.
 func (th *thread) awaitRecovered(ctx context.Context, run *stateRun, res string, heartbeat time.Duration) (any, *Failure) {
 	tok := th.resume.token
 	th.e.mu.Lock()
@@ -269,6 +275,9 @@ func (th *thread) awaitRecovered(ctx context.Context, run *stateRun, res string,
 	if !ok {
 		t = th.e.registerToken(tok.Token, th.x)
 	}
+	t.mu.Lock()
+	t.stored, t.beatDeadline = true, tok.HeartbeatDeadline
+	t.mu.Unlock()
 	defer th.e.dropToken(tok.Token)
 	timeout := time.Duration(0)
 	if !tok.Deadline.IsZero() {

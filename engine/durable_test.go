@@ -363,3 +363,21 @@ func TestDurableStartIsIdempotent(t *testing.T) {
 		t.Fatalf("ListExecutions = %+v; want only %s", page.Executions, arn)
 	}
 }
+
+const heartbeatMachine = `{"StartAt":"Ask","States":{
+ "Ask":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","HeartbeatSeconds":600,
+   "Parameters":{"FunctionName":"ask","Payload":{}},"End":true}}}`
+
+func TestDurableHeartbeatKeepsDeadline(t *testing.T) {
+	handlers := map[string]Handler{"ask": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(`{}`), nil
+	}}
+	restart := durableStart.Add(20 * time.Minute)
+	x, _ := interrupted(t, heartbeatMachine, NewVirtualClock(restart), handlers, nil)
+	if x.Status != StatusFailed || x.Error != "States.Timeout" {
+		t.Fatalf("status %s, error %s; want FAILED, States.Timeout", x.Status, x.Error)
+	}
+	if !x.StopDate.Before(restart.Add(time.Minute)) {
+		t.Errorf("stopped at %s; the heartbeat deadline passed during the restart, so want at once after %s", x.StopDate, restart)
+	}
+}

@@ -351,6 +351,7 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 		if !th.commitToken(run, timeout, heartbeat) {
 			return nil, storeFailure()
 		}
+		tok.stored = th.e.store != nil
 		result, fail := th.awaitToken(ctx, tok, timeout, heartbeat)
 		th.next.RemoveTokens = append(th.next.RemoveTokens, run.token)
 		th.tokenOutcome(res, result, fail)

@@ -17,6 +17,12 @@ type taskToken struct {
 	waiter   *waiter // set while the task waits for its next message
 	pending  []any   // messages (tokenResult, heartbeat) that arrived while no waiter was set
 	timedOut bool
+
+	// With a store: id is the token, stored is set once it is committed, and beatDeadline
+	// is the heartbeat deadline a recovered token had before the restart.
+	id           string
+	stored       bool
+	beatDeadline time.Time
 }
 
 type tokenResult struct {
@@ -29,7 +35,7 @@ type heartbeat struct{}
 func (e *Engine) newToken() string { return newID() + newID() }
 
 func (e *Engine) registerToken(token string, x *execution) *taskToken {
-	t := &taskToken{x: x}
+	t := &taskToken{x: x, id: token}
 	e.mu.Lock()
 	e.tokens[token] = t
 	e.mu.Unlock()
@@ -92,6 +98,9 @@ func (th *thread) awaitToken(ctx context.Context, t *taskToken, timeout, beat ti
 	e := th.e
 	start := e.clock.Now()
 	lastBeat := start
+	if !t.beatDeadline.IsZero() && beat > 0 {
+		lastBeat = t.beatDeadline.Add(-beat)
+	}
 	for {
 		limit := time.Duration(0)
 		if timeout > 0 {
@@ -127,6 +136,7 @@ func (th *thread) awaitToken(ctx context.Context, t *taskToken, timeout, beat ti
 			return m.output, m.fail
 		case heartbeat:
 			lastBeat = e.clock.Now()
+			th.commitHeartbeat(t, lastBeat.Add(beat))
 		case errTimedOut:
 			// AWS reports a missed heartbeat as States.Timeout too, not States.HeartbeatTimeout.
 			return nil, failf(asl.ErrorTimeout, "")
