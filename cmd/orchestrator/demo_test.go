@@ -36,7 +36,7 @@ func TestDemoAutoApproveSucceeds(t *testing.T) {
 }
 
 func TestDemoRejectsBadArguments(t *testing.T) {
-	cases := [][]string{{"--locale", "de"}, {"extra"}, {"--tenant", "no-such-file.yaml"}}
+	cases := [][]string{{"--locale", "de"}, {"extra"}, {"--tenant", "no-such-file.yaml"}, {"--tenant", "../../tenants/example.yaml"}}
 	for _, args := range cases {
 		var stdout, stderr bytes.Buffer
 		if err := runDemo(context.Background(), args, &stdout, &stderr); err == nil {

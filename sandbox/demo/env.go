@@ -61,6 +61,9 @@ type Environment struct {
 // cfg, pointing its URLs at the emulators. Close stops the emulators. Cancel the context
 // given to Runtime.Run to stop the server.
 func Start(ctx context.Context, cfg *tenants.Config, opts Options) (env *Environment, err error) {
+	if cfg.Ticketing.System != "servicedeskplus" || cfg.Identity.Entra == nil {
+		return nil, fmt.Errorf("tenant %q does not fit the demo: it needs ticketing.system servicedeskplus and an identity.entra section, as tenants/demo.yaml has", cfg.Name)
+	}
 	if opts.Leaver == "" {
 		opts.Leaver = Leaver
 	}
