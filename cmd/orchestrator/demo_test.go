@@ -36,10 +36,14 @@ func TestDemoAutoApproveSucceeds(t *testing.T) {
 }
 
 func TestDemoRejectsBadArguments(t *testing.T) {
-	cases := [][]string{{"--locale", "de"}, {"extra"}, {"--tenant", "no-such-file.yaml"}, {"--tenant", "../../tenants/example.yaml"}}
+	cases := [][]string{{"--locale", "de"}, {"extra"}, {"--tenant", "no-such-file.yaml"}, {"--tenant", "../../events/testdata/tenant.yaml"}}
 	for _, args := range cases {
+		// A tenant that the demo accepts would wait for a decision, so bound each run.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		var stdout, stderr bytes.Buffer
-		if err := runDemo(context.Background(), args, &stdout, &stderr); err == nil {
+		err := runDemo(ctx, args, &stdout, &stderr)
+		cancel()
+		if err == nil {
 			t.Errorf("demo %q: no error", args)
 		}
 	}
