@@ -98,8 +98,7 @@ func (rt *Runtime) addEntra(ctx context.Context, steps *offboarding.Steps) error
 		return fmt.Errorf("building the Entra ID client: %w", err)
 	}
 	rt.graph = client
-	steps.EntraUsers, steps.EntraGroups, steps.EntraLicenses = client, client, client
-	steps.EntraSessions = &sessions{client: client, clock: rt.opts.Clock}
+	steps.EntraUsers, steps.EntraGroups, steps.EntraLicenses, steps.EntraSessions = client, client, client, client
 	return nil
 }
 

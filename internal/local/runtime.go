@@ -50,7 +50,8 @@ type Options struct {
 	Listen string
 	// DataDir is the folder of approvals.db, evidence/ and quarantine/, by default "data".
 	DataDir string
-	// Outbox, when set, replaces the tenant's approvals.outbox folder for .eml files.
+	// Outbox, when set, replaces the tenant's approvals.outbox folder for .eml files. When
+	// both are empty, e-mails go to DataDir/outbox.
 	Outbox string
 	// LinksToServer points approval links at this server: New sets the tenant's
 	// approvals.baseURL to the server's URL.
@@ -116,8 +117,11 @@ func New(ctx context.Context, cfg *tenants.Config, opts Options) (*Runtime, erro
 	if opts.LinksToServer {
 		cfg.Approvals.BaseURL = rt.URL()
 	}
-	if opts.Outbox != "" {
+	switch {
+	case opts.Outbox != "":
 		cfg.Approvals.Outbox = opts.Outbox
+	case cfg.Approvals.Outbox == "":
+		cfg.Approvals.Outbox = filepath.Join(opts.DataDir, "outbox")
 	}
 	if err := rt.build(ctx); err != nil {
 		ln.Close()

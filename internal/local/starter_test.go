@@ -1,12 +1,6 @@
 package local
 
-import (
-	"context"
-	"testing"
-	"time"
-
-	"github.com/secamo/orchestrator/adapters/identity"
-)
+import "testing"
 
 func TestWorkflowInput(t *testing.T) {
 	cases := []struct {
@@ -30,32 +24,5 @@ func TestWorkflowInput(t *testing.T) {
 				t.Errorf("input = %s, want %s", got, c.want)
 			}
 		})
-	}
-}
-
-type fakeRevoker struct{ err error }
-
-func (f fakeRevoker) RevokeSessions(ctx context.Context, u identity.User) (string, error) {
-	return "revocationRequested", f.err
-}
-
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }
-
-func TestSessionsRememberRevocation(t *testing.T) {
-	at := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-	s := &sessions{client: fakeRevoker{}, clock: fixedClock(at)}
-	ctx := context.Background()
-	if from, _ := s.SessionsValidFrom(ctx, "u1"); !from.IsZero() {
-		t.Errorf("before revocation: %s, want the zero time", from)
-	}
-	if _, err := s.RevokeSessions(ctx, identity.User{ID: "u1", UserPrincipalName: "jan@contoso.example"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, key := range []string{"u1", "jan@contoso.example"} {
-		if from, _ := s.SessionsValidFrom(ctx, key); !from.Equal(at) {
-			t.Errorf("SessionsValidFrom(%s) = %s, want %s", key, from, at)
-		}
 	}
 }
