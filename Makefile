@@ -42,14 +42,18 @@ demo: build ## run the offboarding demo on the local engine and the sandbox emul
 	$(BIN)/orchestrator demo
 
 .PHONY: bootstrap
-bootstrap: ## build the Lambda binary (linux/arm64, static, stripped) into bin/lambda/bootstrap
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' \
-		-o $(BIN)/lambda/bootstrap ./lambdas/bootstrap
+bootstrap: ## build the Lambda binaries (linux/arm64, static, stripped) into bin/lambda/{entra,core}
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc,noapprovals -trimpath -ldflags='-s -w' \
+		-o $(BIN)/lambda/entra/bootstrap ./lambdas/bootstrap
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc,noentra -trimpath -ldflags='-s -w' \
+		-o $(BIN)/lambda/core/bootstrap ./lambdas/bootstrap
 
 .PHONY: coldstart
-coldstart: ## measure the Lambda binary's cold-start initialisation locally (built for this machine)
-	CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $(BIN)/coldstart/bootstrap ./lambdas/bootstrap
-	$(GO) run ./tools/coldstart -binary $(BIN)/coldstart/bootstrap
+coldstart: ## measure the Lambda binaries' cold-start initialisation locally (built for this machine)
+	CGO_ENABLED=0 $(GO) build -tags lambda.norpc,noapprovals -trimpath -ldflags='-s -w' -o $(BIN)/coldstart/entra/bootstrap ./lambdas/bootstrap
+	CGO_ENABLED=0 $(GO) build -tags lambda.norpc,noentra -trimpath -ldflags='-s -w' -o $(BIN)/coldstart/core/bootstrap ./lambdas/bootstrap
+	$(GO) run ./tools/coldstart -binary $(BIN)/coldstart/entra/bootstrap -step DisableEntraUser
+	$(GO) run ./tools/coldstart -binary $(BIN)/coldstart/core/bootstrap -step CommentOnTicket
 
 .PHONY: validate-asl
 validate-asl: tools ## check every statemachines/*.asl.json with AWS's asl-validator and the project's validator

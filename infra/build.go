@@ -18,7 +18,8 @@ type BuildOptions struct {
 	Root string
 	// Tenant is the tenant name: tenants/NAME.yaml is deployed.
 	Tenant string
-	// AssetDir is the folder with the Lambda bootstrap binary; relative paths are under Root.
+	// AssetDir is the folder with the Lambda binaries, entra/bootstrap and core/bootstrap;
+	// relative paths are under Root.
 	AssetDir string
 }
 
@@ -46,8 +47,11 @@ func Build(app awscdk.App, o BuildOptions) (*TenantStack, error) {
 	if !filepath.IsAbs(assets) {
 		assets = filepath.Join(o.Root, assets)
 	}
-	if _, err := os.Stat(filepath.Join(assets, "bootstrap")); err != nil {
-		return nil, fmt.Errorf("no Lambda binary at %s: run make bootstrap first", filepath.Join(assets, "bootstrap"))
+	for _, binary := range []string{binaryEntra, binaryCore} {
+		path := filepath.Join(assets, binary, "bootstrap")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no Lambda binary at %s: run make bootstrap first", path)
+		}
 	}
 	return NewTenantStack(app, "Secamo-"+t.Name, &TenantStackProps{
 		Tenant:    t,

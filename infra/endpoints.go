@@ -45,9 +45,21 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 	t := p.Tenant
 
 	var err error
+	// STATE_MACHINES maps each workflow the tenant enabled to its state machine's ARN, which the
+	// webhook function starts executions of under the event's name.
+	machines := map[string]any{}
+	for _, name := range p.Workflows.Names() {
+		if t.WorkflowEnabled(name) {
+			machines[name] = p.Workflows.Machines[name].StateMachineArn()
+		}
+	}
 	e.Webhooks, e.WebhooksRole, err = newFunction(c, "Webhooks", functionProps{
-		Tenant: t, AssetDir: p.AssetDir, Handler: HandlerWebhooks, Timeout: 30, Reserved: endpointConcurrency,
-		Env: map[string]string{"EVENT_BUS": "secamo-" + t.Name},
+		Tenant: t, AssetDir: p.AssetDir, Binary: binaryCore, Handler: HandlerWebhooks, Timeout: 30, Reserved: endpointConcurrency,
+		Env: map[string]string{
+			"EVENT_BUS":       "secamo-" + t.Name,
+			"EVIDENCE_BUCKET": *p.Storage.Bucket.BucketName(),
+			"STATE_MACHINES":  *awscdk.Stack_Of(c).ToJsonString(machines, nil),
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -64,7 +76,8 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 	}
 
 	e.Approvals, e.ApprovalsRole, err = newFunction(c, "Approvals", functionProps{
-		Tenant: t, AssetDir: p.AssetDir, Handler: HandlerApprovals, Timeout: 30, Reserved: endpointConcurrency,
+		Tenant: t, AssetDir: p.AssetDir, Binary: binaryCore, Handler: HandlerApprovals, Timeout: 30, Reserved: endpointConcurrency,
+		Env: map[string]string{"APPROVALS_TABLE": *p.Storage.ApprovalsTable.TableName()},
 	})
 	if err != nil {
 		return nil, err

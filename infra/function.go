@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -26,13 +27,25 @@ const (
 // LogRetention is how long the functions' and state machines' logs are kept.
 const LogRetention = awslogs.RetentionDays_ONE_YEAR
 
+// Lambda binaries under the asset folder. Go templates keep the linker from dropping unused
+// Graph SDK code, so one binary with both the Entra client and the approval templates is about
+// 130 MB; make bootstrap builds two smaller ones, each without one of the two.
+const (
+	// binaryEntra runs the steps that call Microsoft Graph (built with tag noapprovals).
+	binaryEntra = "entra"
+	// binaryCore runs every other step and both endpoints (built with tag noentra).
+	binaryCore = "core"
+)
+
 // functionProps configures newFunction.
 type functionProps struct {
 	Tenant   *tenants.Config
 	AssetDir string
-	Handler  string
-	Timeout  float64 // seconds
-	Env      map[string]string
+	// Binary is binaryEntra or binaryCore.
+	Binary  string
+	Handler string
+	Timeout float64 // seconds
+	Env     map[string]string
 	// Reserved caps concurrent executions; 0 leaves it unset.
 	Reserved float64
 }
@@ -77,7 +90,7 @@ func newFunction(scope constructs.Construct, id string, p functionProps) (awslam
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: awslambda.Architecture_ARM_64(),
 		Handler:      jsii.String("bootstrap"),
-		Code:         awslambda.Code_FromAsset(jsii.String(p.AssetDir), nil),
+		Code:         awslambda.Code_FromAsset(jsii.String(filepath.Join(p.AssetDir, p.Binary)), nil),
 		MemorySize:   jsii.Number(256),
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(p.Timeout)),
 		Role:         role,

@@ -60,11 +60,14 @@ func synthExample(t *testing.T) synthesized {
 	}
 	exampleOnce.Do(func() {
 		assets := filepath.Join(os.TempDir(), "secamo-infra-test-assets")
-		if exampleErr = os.MkdirAll(assets, 0o755); exampleErr != nil {
-			return
-		}
-		if exampleErr = os.WriteFile(filepath.Join(assets, "bootstrap"), []byte("stand-in bootstrap for template tests\n"), 0o755); exampleErr != nil {
-			return
+		for _, binary := range []string{binaryEntra, binaryCore} {
+			if exampleErr = os.MkdirAll(filepath.Join(assets, binary), 0o755); exampleErr != nil {
+				return
+			}
+			stub := []byte("stand-in " + binary + " bootstrap for template tests\n")
+			if exampleErr = os.WriteFile(filepath.Join(assets, binary, "bootstrap"), stub, 0o755); exampleErr != nil {
+				return
+			}
 		}
 		app := awscdk.NewApp(&awscdk.AppProps{
 			Context: &map[string]any{"aws:cdk:version-reporting": false},
@@ -399,5 +402,34 @@ func TestGoldenTemplate(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("the synthesized template differs from %s: review the change, then run go test ./infra -run TestGoldenTemplate -update", golden)
+	}
+}
+
+func TestFunctionsGetTheirVariablesAndBinary(t *testing.T) {
+	s := synthExample(t)
+	want := map[string][]string{
+		HandlerWebhooks:  {"STATE_MACHINES", "EVIDENCE_BUCKET"},
+		HandlerApprovals: {"APPROVALS_TABLE"},
+		"RequestApproval": {"APPROVALS_TABLE"},
+		"RecordEvidence":  {"EVIDENCE_BUCKET"},
+	}
+	keys := map[string]string{} // handler -> asset S3 key
+	for id, fn := range resourcesOfType(s.json, "AWS::Lambda::Function") {
+		p := props(fn)
+		env := p["Environment"].(map[string]any)["Variables"].(map[string]any)
+		handler, _ := env[EnvHandler].(string)
+		for _, v := range want[handler] {
+			if env[v] == nil {
+				t.Errorf("%s (%s): no %s", id, handler, v)
+			}
+		}
+		key, _ := json.Marshal(p["Code"].(map[string]any)["S3Key"])
+		keys[handler] = string(key)
+	}
+	if keys["DisableEntraUser"] == keys["CommentOnTicket"] {
+		t.Errorf("DisableEntraUser and CommentOnTicket use the same binary %s, want the Entra one and the core one", keys["CommentOnTicket"])
+	}
+	if keys["CommentOnTicket"] != keys[HandlerWebhooks] {
+		t.Errorf("CommentOnTicket and the webhook function use different binaries, want both on the core one")
 	}
 }

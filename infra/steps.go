@@ -41,7 +41,8 @@ func NewSteps(scope constructs.Construct, id string, p *StepsProps) (*Steps, err
 				return nil, fmt.Errorf("workflow %s names step ${%s}, which the stack does not know: add it to stepCatalog in infra/permissions.go with what it calls", w.Name, step)
 			}
 			fn, role, err := newFunction(c, step, functionProps{
-				Tenant: p.Tenant, AssetDir: p.AssetDir, Handler: step, Timeout: 60,
+				Tenant: p.Tenant, AssetDir: p.AssetDir, Binary: binaryFor(caps), Handler: step, Timeout: 60,
+				Env: stepEnv(caps, p.Storage),
 			})
 			if err != nil {
 				return nil, err
@@ -56,4 +57,29 @@ func NewSteps(scope constructs.Construct, id string, p *StepsProps) (*Steps, err
 		}
 	}
 	return s, nil
+}
+
+// binaryFor picks the Lambda binary that contains what a step with these capabilities calls.
+func binaryFor(caps []capability) string {
+	for _, c := range caps {
+		if c == capEntra {
+			return binaryEntra
+		}
+	}
+	return binaryCore
+}
+
+// stepEnv returns the environment variables, beyond STEP and TENANT_CONFIG, that the bootstrap
+// reads for a step with these capabilities.
+func stepEnv(caps []capability, st *Storage) map[string]string {
+	env := map[string]string{}
+	for _, c := range caps {
+		switch c {
+		case capApprovals:
+			env["APPROVALS_TABLE"] = *st.ApprovalsTable.TableName()
+		case capEvidence:
+			env["EVIDENCE_BUCKET"] = *st.Bucket.BucketName()
+		}
+	}
+	return env
 }

@@ -3,7 +3,7 @@
 // (GET /2018-06-01/runtime/invocation/next) on a stand-in Lambda Runtime API served on
 // loopback. It starts the binary -runs times and prints the minimum, median and maximum.
 //
-//	go run ./tools/coldstart -binary bin/coldstart/bootstrap -step DisableEntraUser -tenant tenants/example.yaml
+//	go run ./tools/coldstart -binary bin/coldstart/entra/bootstrap -step DisableEntraUser -tenant tenants/example.yaml
 //
 // The binary must be built for this machine's architecture (make coldstart does so); AWS runs
 // the arm64 build, so the figure is a local measurement, not Lambda's.
@@ -23,7 +23,7 @@ import (
 )
 
 func main() {
-	binary := flag.String("binary", "bin/coldstart/bootstrap", "path of the bootstrap binary built for this machine")
+	binary := flag.String("binary", "bin/coldstart/core/bootstrap", "path of the bootstrap binary built for this machine")
 	step := flag.String("step", "DisableEntraUser", "step name passed in STEP")
 	tenant := flag.String("tenant", "tenants/example.yaml", "tenant file passed in TENANT_CONFIG")
 	runs := flag.Int("runs", 20, "number of process starts to measure")
