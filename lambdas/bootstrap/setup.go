@@ -72,6 +72,13 @@ func handlerFor(ctx context.Context, rt *runtime, tenant *tenants.Config, step s
 	}
 	reg := lambdas.Registry{}
 	steps.Register(reg)
+	resolver, err := rt.secrets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := registerTriage(ctx, tenant, steps, resolver, reg, rt.logger); err != nil {
+		return nil, err
+	}
 	if err := registerApproval(ctx, rt, tenant, step, reg); err != nil {
 		return nil, fmt.Errorf("building the approval step of tenant %q: %w", tenant.Name, err)
 	}

@@ -152,3 +152,25 @@ func TestTicketEscalatorDefault(t *testing.T) {
 		t.Errorf("contacts = %v, want the last level's approvers %v", esc.Contacts, last)
 	}
 }
+
+func TestSetupRegistersTriageSteps(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for _, step := range []string{"AssessAlert", "OpenCase", "ContainInstance", "ReleaseInstance", "RecordOutcome"} {
+		t.Run(step, func(t *testing.T) {
+			rt := testRuntime(map[string]string{"STEP": step, "TENANT_FILE": exampleTenant}, newFakeAWS(nil))
+			rt.buildSteps = (&stubBuilder{}).build
+			h, err := setup(context.Background(), rt)
+			if err != nil {
+				t.Fatalf("setup: %v", err)
+			}
+			// Malformed input proves the step's own handler runs: a missing step would fail
+			// at setup, and a registered one rejects the input by name.
+			_, err = h(context.Background(), json.RawMessage(`{"unknownField":1}`))
+			if got := reflect.TypeOf(err).Elem().Name(); got != "InvalidInput" {
+				t.Errorf("error type = %s (%v), want InvalidInput", got, err)
+			}
+		})
+	}
+}

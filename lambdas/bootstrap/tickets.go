@@ -52,3 +52,13 @@ func (l *lazyTickets) Resolve(ctx context.Context, id, note string) error {
 	}
 	return sys.Resolve(ctx, id, note)
 }
+
+// CreateTicket builds the adapter if needed and creates the ticket, or finds the one its
+// correlation key already names.
+func (l *lazyTickets) CreateTicket(ctx context.Context, t ticketing.NewTicket) (*ticketing.Ticket, error) {
+	sys, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return sys.CreateTicket(ctx, t)
+}
