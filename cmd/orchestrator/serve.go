@@ -26,11 +26,12 @@ Runs the tenant's workflows on the local engine behind one HTTP server:
   POST /webhooks/TENANT/SYSTEM          ticketing and alert webhooks (events.webhookSecret)
   GET|POST /approvals/TENANT/ID         the approval confirmation pages
   GET /executions/WORKFLOW/NAME         an execution and its history, as JSON
-Secrets are env: and file: references in the tenant file. Executions live in memory until
-the engine's SQLite store lands; approvals are kept in DIR/approvals.db.
+Secrets are env: and file: references in the tenant file. Executions are kept in
+DIR/engine.db and approvals in DIR/approvals.db, so a restart continues the running
+executions.
   --tenant FILE     the tenant file (required)
   --listen ADDR     loopback address to listen on (default 127.0.0.1:8080)
-  --data DIR        folder for approvals.db, evidence and quarantined requests (default data)`
+  --data DIR        folder for engine.db, approvals.db, the outbox, evidence and quarantined requests (default data)`
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -54,7 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	rt, err := local.New(ctx, cfg, local.Options{Listen: *listen, DataDir: *dataDir, Secrets: secrets.Local{}, Logger: logger})
+	rt, err := local.New(ctx, cfg, local.Options{Listen: *listen, DataDir: *dataDir, Durable: true, Secrets: secrets.Local{}, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/secamo/orchestrator/approvals/notify"
 	"github.com/secamo/orchestrator/approvals/sqlitestore"
 	"github.com/secamo/orchestrator/engine"
+	enginestore "github.com/secamo/orchestrator/engine/store"
 	"github.com/secamo/orchestrator/events/ingest"
 	"github.com/secamo/orchestrator/events/rules"
 	"github.com/secamo/orchestrator/lambdas"
@@ -46,9 +47,21 @@ func (rt *Runtime) build(ctx context.Context) error {
 	for name, h := range reg {
 		handlers[name], subs[name] = engine.Handler(h), name
 	}
-	rt.Engine = engine.New(engine.Options{Clock: o.Clock, Handlers: handlers, Logger: o.Logger})
+	eo := engine.Options{Clock: o.Clock, Handlers: handlers, Logger: o.Logger}
+	if o.Durable {
+		if rt.engineDB, err = enginestore.Open(ctx, filepath.Join(o.DataDir, "engine.db"), enginestore.Options{}); err != nil {
+			return fmt.Errorf("opening the engine store: %w", err)
+		}
+		eo.Store = rt.engineDB
+	}
+	rt.Engine = engine.New(eo)
 	if rt.Workflows, err = statemachines.CreateAll(ctx, rt.Engine, subs); err != nil {
 		return fmt.Errorf("creating the workflows: %w", err)
+	}
+	if o.Durable {
+		if err := rt.Engine.Recover(ctx); err != nil {
+			return fmt.Errorf("continuing the stored executions: %w", err)
+		}
 	}
 	rt.Approvals = &approvals.Service{Store: store, Resolver: rt.Engine, Clock: o.Clock, Logger: o.Logger}
 	rt.server = &http.Server{Handler: rt.mux(), ReadHeaderTimeout: 10 * time.Second}

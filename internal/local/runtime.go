@@ -24,6 +24,7 @@ import (
 	"github.com/secamo/orchestrator/approvals/notify"
 	"github.com/secamo/orchestrator/approvals/sqlitestore"
 	"github.com/secamo/orchestrator/engine"
+	enginestore "github.com/secamo/orchestrator/engine/store"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
@@ -73,6 +74,9 @@ type Options struct {
 	AD Directory
 	// AccessKeys replaces the IAM client built from the tenant's aws section.
 	AccessKeys offboarding.AccessKeys
+	// Durable keeps the executions in DataDir/engine.db, so a restarted runtime continues
+	// them. Without it they live in memory and end with the process.
+	Durable bool
 	// DryRun starts every offboarding as a dry run: the plan goes to the ticket, nothing changes.
 	DryRun bool
 	// EmailSent, when set, is called after each approval e-mail is sent or written to the
@@ -97,6 +101,7 @@ type Runtime struct {
 	opts     Options
 	listener net.Listener
 	store    *sqlitestore.Store
+	engineDB *enginestore.Store
 	server   *http.Server
 	graph    interface{ Requests() int64 }
 	logger   *slog.Logger
@@ -125,9 +130,7 @@ func New(ctx context.Context, cfg *tenants.Config, opts Options) (*Runtime, erro
 	}
 	if err := rt.build(ctx); err != nil {
 		ln.Close()
-		if rt.store != nil {
-			rt.store.Close()
-		}
+		rt.closeStores()
 		return nil, err
 	}
 	return rt, nil
@@ -169,7 +172,7 @@ func (rt *Runtime) GraphRequests() int64 {
 // Run serves HTTP and sweeps approvals until ctx is cancelled, then shuts the server down
 // and closes the store.
 func (rt *Runtime) Run(ctx context.Context) error {
-	defer rt.store.Close()
+	defer rt.closeStores()
 	errc := make(chan error, 1)
 	go func() { errc <- rt.server.Serve(rt.listener) }()
 	// The sweep runs on wall time: a virtual clock would jump to its timer whenever the
@@ -192,6 +195,20 @@ func (rt *Runtime) Run(ctx context.Context) error {
 			}
 			return err
 		}
+	}
+}
+
+// closeStores stops a durable engine, so that nothing more is written, and closes the
+// stores.
+func (rt *Runtime) closeStores() {
+	if rt.engineDB != nil {
+		if rt.Engine != nil {
+			rt.Engine.Close()
+		}
+		rt.engineDB.Close()
+	}
+	if rt.store != nil {
+		rt.store.Close()
 	}
 }
 

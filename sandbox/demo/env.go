@@ -54,6 +54,7 @@ type Environment struct {
 	Emails chan notify.Email
 
 	webhookToken string
+	runtime      local.Options
 	servers      []*httptest.Server
 }
 
@@ -119,10 +120,23 @@ func Start(ctx context.Context, cfg *tenants.Config, opts Options) (env *Environ
 	if ro.Listen == "" {
 		ro.Listen = "127.0.0.1:0"
 	}
+	e.runtime = ro
 	if e.Runtime, err = local.New(ctx, cfg, ro); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// Restart builds a new runtime with the same options, data folder and emulators, as a
+// restarted process would. Stop the previous runtime's Run first. The new one listens on
+// a new port, so approval links sent before point at the old address.
+func (e *Environment) Restart(ctx context.Context) error {
+	rt, err := local.New(ctx, e.Tenant, e.runtime)
+	if err != nil {
+		return err
+	}
+	e.Runtime = rt
+	return nil
 }
 
 // Close stops the emulators.
