@@ -18,6 +18,7 @@ func TestApprovedOffboarding(t *testing.T) {
 	if x.Status != "SUCCEEDED" {
 		t.Fatalf("execution %s: %s %s\ncomments:\n%s", x.Status, x.Error, x.Cause, r.env.CommentsText())
 	}
+
 	u, _ := r.env.Graph.User(graph.DemoUserID)
 	if u.AccountEnabled {
 		t.Error("the Entra account is still enabled")
@@ -35,6 +36,7 @@ func TestApprovedOffboarding(t *testing.T) {
 	if n := r.env.IAM.Active(demo.IAMUser); n != 0 {
 		t.Errorf("%d access keys still active", n)
 	}
+
 	if status := r.env.SDP.Store.Status(r.env.Ticket.ID); status != "Resolved" {
 		t.Errorf("ticket status = %q, want Resolved", status)
 	}

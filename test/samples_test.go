@@ -44,18 +44,20 @@ func TestSharedTicketSamplesThroughIngest(t *testing.T) {
 	}
 }
 
-// TestSharedSDPSampleAsOffboarding turns the recorded ServiceDesk Plus request into the demo
-// tenant's offboarding request (its request type and the seeded ticket's id and leaver) and
-// runs it as a dry run: the vendor's full body must flow through ingest to the plan.
+// TestSharedSDPSampleAsOffboarding edits the recorded ServiceDesk Plus request into the demo
+// tenant's offboarding request: its request type, and the seeded ticket's id and leaver.
+// It runs as a dry run, so the vendor's full body must flow through ingest to the plan.
 func TestSharedSDPSampleAsOffboarding(t *testing.T) {
 	dir := filepath.Join(testenv.SharedDir(t, ".."), "samples")
 	raw, err := os.ReadFile(filepath.Join(dir, "servicedeskplus/sdp-v3-request-created.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	opts := demo.Options{}
 	opts.Runtime.DryRun = true
 	r := start(t, opts)
+
 	var body map[string]any
 	if err := json.Unmarshal(raw, &body); err != nil {
 		t.Fatal(err)
@@ -68,6 +70,7 @@ func TestSharedSDPSampleAsOffboarding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	resp, err := r.env.PostWebhookTo(r.ctx, "servicedeskplus", edited)
 	if err != nil {
 		t.Fatal(err)

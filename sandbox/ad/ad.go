@@ -208,17 +208,17 @@ func (d *Directory) RemoveGroupMemberships(ctx context.Context, guid string) ([]
 		return nil, err
 	}
 	results := make([]identity.ItemResult, 0, len(a.MemberOf))
-	var kept []string
+	var remaining []string
 	for _, dn := range a.MemberOf {
 		r := identity.ItemResult{ID: dn, Name: commonName(dn), Status: identity.StatusRemoved}
 		if d.denied[strings.ToLower(dn)] {
 			r.Status, r.ErrorName = identity.StatusFailed, "PermissionDenied"
 			r.Error = "insufficient access rights to change the members of " + dn
-			kept = append(kept, dn)
+			remaining = append(remaining, dn)
 		}
 		results = append(results, r)
 	}
-	a.MemberOf = kept
+	a.MemberOf = remaining
 	return results, nil
 }
 
