@@ -63,28 +63,35 @@ func NewRouting(scope constructs.Construct, id string, t *tenants.Config, rs []r
 			return nil, fmt.Errorf("routing rule %s: invalid event pattern: %w", rule.Name, err)
 		}
 		sm.GrantStartExecution(role)
+		target := &awsevents.CfnRule_TargetProperty{
+			Id:               jsii.String(rule.Workflow),
+			Arn:              sm.StateMachineArn(),
+			RoleArn:          role.RoleArn(),
+			DeadLetterConfig: &awsevents.CfnRule_DeadLetterConfigProperty{Arn: r.DeadLetterQueue.QueueArn()},
+			RetryPolicy: &awsevents.CfnRule_RetryPolicyProperty{
+				MaximumRetryAttempts:     jsii.Number(8),
+				MaximumEventAgeInSeconds: jsii.Number(3600),
+			},
+		}
 		props := &awsevents.CfnRuleProps{
 			Name:         jsii.String(fmt.Sprintf("secamo-%s-%s", t.Name, rule.Name)),
 			Description:  jsii.String(rule.Description),
 			EventPattern: pattern,
 			State:        jsii.String("ENABLED"),
-			Targets: &[]*awsevents.CfnRule_TargetProperty{{
-				Id:               jsii.String(rule.Workflow),
-				Arn:              sm.StateMachineArn(),
-				RoleArn:          role.RoleArn(),
-				DeadLetterConfig: &awsevents.CfnRule_DeadLetterConfigProperty{Arn: r.DeadLetterQueue.QueueArn()},
-				RetryPolicy: &awsevents.CfnRule_RetryPolicyProperty{
-					MaximumRetryAttempts:     jsii.Number(8),
-					MaximumEventAgeInSeconds: jsii.Number(3600),
-				},
-			}},
+			Targets:      &[]*awsevents.CfnRule_TargetProperty{target},
 		}
 		// NOTE: EventBridge starts executions under generated names, so in AWS a redelivered
 		// event is deduplicated only where the ingestion function starts the execution itself
 		// (webhooks); findings routed here straight from the default bus are not.
 		if rule.Bus == rules.BusTenant {
 			props.EventBusName = r.Bus.EventBusName()
+			// Workflows take the canonical event's detail as input, as the local runtime
+			// passes it.
+			target.InputPath = jsii.String("$.detail")
 		}
+		// TODO: a default-bus rule passes the raw GuardDuty or Security Hub event, but
+		// alert-triage expects the canonical alert; these rules should target the ingestion
+		// function, which normalises the finding and starts the workflow under its name.
 		r.Rules[rule.Name] = awsevents.NewCfnRule(c, jsii.String(pascal(rule.Name)), props)
 	}
 	// EventBridge needs the queue policy to deliver failed events to the dead-letter queue.

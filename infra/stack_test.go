@@ -221,7 +221,9 @@ func TestNoWildcardActionOnWildcardResource(t *testing.T) {
 					continue
 				}
 				for _, a := range actions {
-					if !strings.HasPrefix(a, "xray:") && !strings.HasPrefix(a, "logs:") {
+					// X-Ray, log delivery and EC2's Describe actions accept no resource-level
+					// permissions; the EC2 ones are limited to the tenant's region by a condition.
+					if !strings.HasPrefix(a, "xray:") && !strings.HasPrefix(a, "logs:") && !strings.HasPrefix(a, "ec2:Describe") {
 						t.Errorf("%s: action %s on resource *", id, a)
 					}
 				}
@@ -309,6 +311,9 @@ func TestRulesMatchRoutingFiles(t *testing.T) {
 		_, onTenantBus := p["EventBusName"]
 		if onTenantBus != (rule.Bus == rules.BusTenant) {
 			t.Errorf("rule %s: on tenant bus = %v, want bus %s", rule.Name, onTenantBus, rule.Bus)
+		}
+		if onTenantBus && target["InputPath"] != "$.detail" {
+			t.Errorf("rule %s: InputPath = %v, want $.detail, the canonical event's detail the workflows read", rule.Name, target["InputPath"])
 		}
 	}
 	if enabled == 0 {

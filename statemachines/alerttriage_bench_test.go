@@ -8,7 +8,7 @@ import (
 
 // BenchmarkTriageApprovedIsolation runs the main path of alert-triage (the GuardDuty
 // crypto-mining sample, approved, isolated) on a fresh local engine over the in-memory
-// fakes, without enrichment: 6 state transitions and 5 step calls, including the approval.
+// fakes, without enrichment: 7 state transitions and 5 step calls, including the approval.
 func BenchmarkTriageApprovedIsolation(b *testing.B) {
 	alert := sharedSample(b, cryptoSample, normalize.GuardDuty)
 	for b.Loop() {

@@ -273,11 +273,23 @@ func runTriage(t testing.TB, w *triageWorld, alert events.Alert, decide func(lev
 	if err != nil {
 		t.Fatal(err)
 	}
-	input, err := json.Marshal(env)
+	// The workflow's input is the envelope's detail, as EventBridge (InputPath $.detail) and
+	// the local runtime pass it.
+	raw, err := json.Marshal(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	triageARN := createAlertTriage(ctx, t, eng, subs, arns)
+	var envelope struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(raw, &envelope); err != nil {
+		t.Fatal(err)
+	}
+	input := envelope.Detail
+	triageARN, ok := arns["alert-triage"]
+	if !ok {
+		t.Fatal("CreateAll did not create alert-triage")
+	}
 	execARN, err := eng.StartExecution(ctx, triageARN, events.ExecutionName(alert.ID), string(input))
 	if err != nil {
 		t.Fatalf("StartExecution: %v", err)

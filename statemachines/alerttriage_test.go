@@ -70,7 +70,7 @@ func TestTriageCryptoMiningApproved(t *testing.T) {
 	if len(comments) != 1 || !strings.Contains(comments[0], "is isolated in security group sg-quarantine after approval by it-manager@example.com") || !strings.Contains(comments[0], "snap-1") {
 		t.Errorf("comments = %q, want one isolation comment with the snapshot", comments)
 	}
-	want := []string{"AssessAlert", "OpenCase", "Route", "RequestApproval", "ContainInstance", "RecordIsolated"}
+	want := []string{"WrapAlert", "AssessAlert", "OpenCase", "Route", "RequestApproval", "ContainInstance", "RecordIsolated"}
 	if got := r.states(); !slices.Equal(got, want) {
 		t.Errorf("states = %v, want %v", got, want)
 	}
@@ -264,7 +264,7 @@ func TestTriageContainFirstConfirmed(t *testing.T) {
 	if !w.ec2.instances[minerInstance].isolated {
 		t.Error("instance not isolated after the confirmation")
 	}
-	want := []string{"AssessAlert", "OpenCase", "Route", "ContainFirst", "RequestConfirmation", "RecordConfirmed"}
+	want := []string{"WrapAlert", "AssessAlert", "OpenCase", "Route", "ContainFirst", "RequestConfirmation", "RecordConfirmed"}
 	if got := r.states(); !slices.Equal(got, want) {
 		t.Errorf("states = %v, want %v", got, want)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/secamo/orchestrator/approvals"
 	"github.com/secamo/orchestrator/engine"
 	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/triage"
 )
 
 // maxTransitions is the design budget of one offboarding, the parent and the
@@ -79,6 +80,8 @@ func runOffboarding(t testing.TB, w *world, input string, decide func(level int)
 	defer cancel()
 	reg := lambdas.Registry{}
 	w.steps.Register(reg)
+	// CreateAll creates every workflow, alert-triage too, so its steps need handlers.
+	(&triage.Steps{Logger: slog.New(slog.DiscardHandler)}).Register(reg)
 	handlers := map[string]engine.Handler{}
 	subs := map[string]string{}
 	for name, h := range reg {

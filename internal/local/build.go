@@ -41,6 +41,9 @@ func (rt *Runtime) build(ctx context.Context) error {
 	if err := rt.registerApproval(ctx, reg); err != nil {
 		return err
 	}
+	if err := rt.registerTriage(ctx, steps, reg); err != nil {
+		return err
+	}
 
 	handlers := map[string]engine.Handler{}
 	subs := map[string]string{}
