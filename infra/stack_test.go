@@ -413,8 +413,8 @@ func TestGoldenTemplate(t *testing.T) {
 func TestFunctionsGetTheirVariablesAndBinary(t *testing.T) {
 	s := synthExample(t)
 	want := map[string][]string{
-		HandlerWebhooks:  {"STATE_MACHINES", "EVIDENCE_BUCKET"},
-		HandlerApprovals: {"APPROVALS_TABLE"},
+		HandlerWebhooks:   {"STATE_MACHINES", "EVIDENCE_BUCKET"},
+		HandlerApprovals:  {"APPROVALS_TABLE"},
 		"RequestApproval": {"APPROVALS_TABLE"},
 		"RecordEvidence":  {"EVIDENCE_BUCKET"},
 	}
