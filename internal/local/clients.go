@@ -12,6 +12,7 @@ import (
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/identity/activedirectory"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/lambdas/offboarding/adaccounts"
 )
 
 // addActiveDirectory sets the AD interfaces: the Options' directory, or an LDAP client
@@ -31,7 +32,7 @@ func (rt *Runtime) addActiveDirectory(steps *offboarding.Steps) error {
 	if err != nil {
 		return fmt.Errorf("building the Active Directory client: %w", err)
 	}
-	wrapped := adAccounts{api: client}
+	wrapped := adaccounts.New(client)
 	steps.ADUsers, steps.ADAccounts, steps.ADGroups = wrapped, wrapped, wrapped
 	return nil
 }

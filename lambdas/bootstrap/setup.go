@@ -18,6 +18,7 @@ import (
 	"github.com/secamo/orchestrator/adapters/ticketing/connect"
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/lambdas/offboarding/adaccounts"
 	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
 )
@@ -165,7 +166,7 @@ func addActiveDirectory(steps *offboarding.Steps, resolver secrets.Resolver, log
 	if err != nil {
 		return fmt.Errorf("building the Active Directory client: %w", err)
 	}
-	wrapped := adAccounts{api: client}
+	wrapped := adaccounts.New(client)
 	steps.ADUsers, steps.ADAccounts, steps.ADGroups = wrapped, wrapped, wrapped
 	return nil
 }

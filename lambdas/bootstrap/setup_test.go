@@ -11,6 +11,7 @@ import (
 	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/lambdas/offboarding/adaccounts"
 	"github.com/secamo/orchestrator/tenants"
 )
 
@@ -94,7 +95,7 @@ func TestBuildSteps(t *testing.T) {
 	if _, ok := steps.Evidence.(offboarding.DirStore); !ok {
 		t.Errorf("evidence store = %T, want DirStore", steps.Evidence)
 	}
-	if _, ok := steps.ADAccounts.(adAccounts); !ok {
+	if _, ok := steps.ADAccounts.(adaccounts.Accounts); !ok {
 		t.Errorf("AD accounts = %T, want the AD adapter", steps.ADAccounts)
 	}
 	if _, ok := steps.Escalator.(*offboarding.TicketEscalator); !ok {

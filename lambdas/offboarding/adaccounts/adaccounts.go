@@ -1,4 +1,7 @@
-package main
+// Package adaccounts connects the Active Directory adapter to the offboarding steps: it
+// converts the adapter's Account and Change types to the steps' AD interfaces, so the Lambda
+// entry point and the local runtime wire AD the same way. It adds no behaviour of its own.
+package adaccounts
 
 import (
 	"context"
@@ -10,8 +13,8 @@ import (
 	"github.com/secamo/orchestrator/lambdas/offboarding"
 )
 
-// adAPI is the part of the AD adapter that adAccounts calls.
-type adAPI interface {
+// API is the part of the AD adapter that Accounts calls.
+type API interface {
 	FindUser(ctx context.Context, name string) (*activedirectory.Account, error)
 	ResetPassword(ctx context.Context, guid string) error
 	Disable(ctx context.Context, guid string) (activedirectory.Change, error)
@@ -20,20 +23,23 @@ type adAPI interface {
 	RemoveGroupMemberships(ctx context.Context, guid string) ([]identity.ItemResult, error)
 }
 
-var _ adAPI = (*activedirectory.Client)(nil)
+var _ API = (*activedirectory.Client)(nil)
 
-// adAccounts converts the AD adapter's Account and Change types to the offboarding steps'
-// AD interfaces.
-type adAccounts struct{ api adAPI }
+// Accounts converts the AD adapter's Account and Change types to the offboarding steps' AD
+// interfaces.
+type Accounts struct{ api API }
+
+// New returns the offboarding steps' view of the AD adapter api.
+func New(api API) Accounts { return Accounts{api: api} }
 
 var (
-	_ offboarding.ADUsers    = adAccounts{}
-	_ offboarding.ADAccounts = adAccounts{}
-	_ offboarding.ADGroups   = adAccounts{}
+	_ offboarding.ADUsers    = Accounts{}
+	_ offboarding.ADAccounts = Accounts{}
+	_ offboarding.ADGroups   = Accounts{}
 )
 
 // FindUser returns the account as an identity.User with its objectGUID as ID.
-func (a adAccounts) FindUser(ctx context.Context, userPrincipalName string) (*identity.User, error) {
+func (a Accounts) FindUser(ctx context.Context, userPrincipalName string) (*identity.User, error) {
 	acc, err := a.api.FindUser(ctx, userPrincipalName)
 	if err != nil {
 		return nil, err
@@ -43,7 +49,7 @@ func (a adAccounts) FindUser(ctx context.Context, userPrincipalName string) (*id
 }
 
 // Groups returns the account's memberOf as removable group memberships named by their CN.
-func (a adAccounts) Groups(ctx context.Context, userPrincipalName string) ([]identity.Membership, error) {
+func (a Accounts) Groups(ctx context.Context, userPrincipalName string) ([]identity.Membership, error) {
 	acc, err := a.api.FindUser(ctx, userPrincipalName)
 	if err != nil {
 		return nil, err
@@ -56,30 +62,30 @@ func (a adAccounts) Groups(ctx context.Context, userPrincipalName string) ([]ide
 }
 
 // ResetPassword sets a random password through the adapter.
-func (a adAccounts) ResetPassword(ctx context.Context, guid string) error {
+func (a Accounts) ResetPassword(ctx context.Context, guid string) error {
 	return a.api.ResetPassword(ctx, guid)
 }
 
 // Disable disables the account and reports whether it was enabled.
-func (a adAccounts) Disable(ctx context.Context, guid string) (bool, error) {
+func (a Accounts) Disable(ctx context.Context, guid string) (bool, error) {
 	c, err := a.api.Disable(ctx, guid)
 	return c.Status == activedirectory.StatusDisabled, err
 }
 
 // StampDescription stamps the ticket key and reports whether the stamp was new.
-func (a adAccounts) StampDescription(ctx context.Context, guid, ticket string) (bool, error) {
+func (a Accounts) StampDescription(ctx context.Context, guid, ticket string) (bool, error) {
 	c, err := a.api.StampDescription(ctx, guid, ticket)
 	return c.Status == activedirectory.StatusStamped, err
 }
 
 // MoveToDisabledOU moves the account and returns its DN and whether it moved.
-func (a adAccounts) MoveToDisabledOU(ctx context.Context, guid string) (string, bool, error) {
+func (a Accounts) MoveToDisabledOU(ctx context.Context, guid string) (string, bool, error) {
 	c, err := a.api.MoveToDisabledOU(ctx, guid)
 	return c.DN, c.Status == activedirectory.StatusMoved, err
 }
 
 // RemoveGroupMemberships removes every group of the account's memberOf.
-func (a adAccounts) RemoveGroupMemberships(ctx context.Context, guid string) ([]identity.ItemResult, error) {
+func (a Accounts) RemoveGroupMemberships(ctx context.Context, guid string) ([]identity.ItemResult, error) {
 	return a.api.RemoveGroupMemberships(ctx, guid)
 }
 

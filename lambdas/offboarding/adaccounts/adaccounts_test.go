@@ -1,4 +1,4 @@
-package main
+package adaccounts
 
 import (
 	"context"
@@ -72,7 +72,7 @@ func newFakeADAPI() *fakeADAPI {
 }
 
 func TestADAccountsFindUserAndGroups(t *testing.T) {
-	ad := adAccounts{api: newFakeADAPI()}
+	ad := New(newFakeADAPI())
 	ctx := context.Background()
 	u, err := ad.FindUser(ctx, "jan.peeters@example.com")
 	if err != nil {
@@ -94,7 +94,7 @@ func TestADAccountsFindUserAndGroups(t *testing.T) {
 }
 
 func TestADAccountsReportChanges(t *testing.T) {
-	ad := adAccounts{api: newFakeADAPI()}
+	ad := New(newFakeADAPI())
 	ctx := context.Background()
 	for run, want := range []bool{true, false} {
 		disabled, err := ad.Disable(ctx, "guid-1")
