@@ -55,28 +55,21 @@ func (th *thread) commit(step store.Step) bool {
 	if e.closed.Load() {
 		return false
 	}
-	merge(&step, th.next)
+	if n := th.next; n != nil {
+		step.RemoveTokens = append(step.RemoveTokens, n.tokens...)
+		step.RemoveTimers = append(step.RemoveTimers, n.timers...)
+		step.EndChildren = append(step.EndChildren, n.children...)
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	events := make([]store.Event, len(th.buf))
-	prev := th.prev
-	for i := range th.buf {
-		ev := &th.buf[i]
-		ev.ID = int64(x.history.n + i + 1)
-		ev.PreviousEventID = prev
-		prev = ev.ID
-		h := ev.render()
-		events[i] = store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
-		if h.Details != nil {
-			events[i].Details, _ = json.Marshal(h.Details)
-		}
-	}
+	events, last := th.numberEvents(int64(x.history.n))
 	if c := step.Checkpoint; c != nil {
-		c.LastEventID = prev
+		c.LastEventID = last
 		if c.EnteredEventID < 0 {
-			c.EnteredEventID = prev
+			c.EnteredEventID = last
 		}
 	}
+
 	step.ExecutionARN = x.ExecutionARN
 	step.Events = events
 	if err := e.store.Commit(context.Background(), step); err != nil {
@@ -86,16 +79,56 @@ func (th *thread) commit(step store.Step) bool {
 	for _, ev := range th.buf {
 		x.history.append(ev)
 	}
-	th.prev = prev
+	th.prev = last
 	th.buf = th.buf[:0]
-	th.next = store.Step{}
+	th.next = nil
 	return true
 }
 
-func merge(step *store.Step, extra store.Step) {
-	step.RemoveTokens = append(step.RemoveTokens, extra.RemoveTokens...)
-	step.RemoveTimers = append(step.RemoveTimers, extra.RemoveTimers...)
-	step.EndChildren = append(step.EndChildren, extra.EndChildren...)
+// numberEvents gives the buffered events the ids after lastID and returns them in the
+// store's form with the id of the thread's last event. The caller holds x.mu.
+func (th *thread) numberEvents(lastID int64) ([]store.Event, int64) {
+	events := make([]store.Event, len(th.buf))
+	prev := th.prev
+	for i := range th.buf {
+		ev := &th.buf[i]
+		ev.ID = lastID + int64(i) + 1
+		ev.PreviousEventID = prev
+		prev = ev.ID
+		events[i] = store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
+		if details := ev.render().Details; details != nil {
+			events[i].Details, _ = json.Marshal(details)
+		}
+	}
+	return events, prev
+}
+
+// removals are the tokens, timers and children a thread drops with its next commit.
+type removals struct{ tokens, timers, children []string }
+
+// later returns the removals of th's next commit, or nil without a store.
+func (th *thread) later() *removals {
+	if th.e.store == nil {
+		return nil
+	}
+	if th.next == nil {
+		th.next = &removals{}
+	}
+	return th.next
+}
+
+// dropTimerLater removes the thread's timer with its next commit.
+func (th *thread) dropTimerLater() {
+	if r := th.later(); r != nil {
+		r.timers = append(r.timers, th.path)
+	}
+}
+
+// dropTokenLater removes a task token that has its outcome with the thread's next commit.
+func (th *thread) dropTokenLater(token string) {
+	if r := th.later(); r != nil {
+		r.tokens = append(r.tokens, token)
+	}
 }
 
 // checkpoint returns the checkpoint of a thread in run. An enteredID below 0 means the
@@ -140,7 +173,7 @@ func (th *thread) commitTimer(run *stateRun, at time.Time) bool {
 	if !th.commit(step) {
 		return false
 	}
-	th.next.RemoveTimers = append(th.next.RemoveTimers, th.path)
+	th.dropTimerLater()
 	return true
 }
 
@@ -184,8 +217,8 @@ func (th *thread) commitResult(ctx context.Context, out any, f *Failure) {
 
 // endChildren drops the finished children of a Map or Parallel state with the next commit.
 func (th *thread) endChildren() {
-	if th.e.store != nil {
-		th.next.EndChildren = append(th.next.EndChildren, th.path)
+	if r := th.later(); r != nil {
+		r.children = append(r.children, th.path)
 	}
 }
 
@@ -260,7 +293,7 @@ func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *
 				return "", nil, failf("States.Aborted", "the execution was stopped")
 			}
 		}
-		th.next.RemoveTimers = append(th.next.RemoveTimers, th.path)
+		th.dropTimerLater()
 	}
 	return th.attempt(ctx, run)
 }
@@ -284,7 +317,7 @@ func (th *thread) awaitRecovered(ctx context.Context, run *stateRun, res string,
 		timeout = max(tok.Deadline.Sub(th.e.clock.Now()), time.Nanosecond)
 	}
 	result, fail := th.awaitToken(ctx, t, timeout, heartbeat)
-	th.next.RemoveTokens = append(th.next.RemoveTokens, tok.Token)
+	th.dropTokenLater(tok.Token)
 	th.tokenOutcome(res, result, fail)
 	return result, fail
 }

@@ -353,7 +353,7 @@ func (th *thread) invokeService(ctx context.Context, run *stateRun, kind taskKin
 		}
 		tok.stored = th.e.store != nil
 		result, fail := th.awaitToken(ctx, tok, timeout, heartbeat)
-		th.next.RemoveTokens = append(th.next.RemoveTokens, run.token)
+		th.dropTokenLater(run.token)
 		th.tokenOutcome(res, result, fail)
 		return result, fail
 	}

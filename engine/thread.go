@@ -28,7 +28,7 @@ type thread struct {
 	// The fields below are used only with Options.Store.
 	path   string       // the store's thread path: "" for the top level, "Map:3" for an iteration
 	buf    []event      // events recorded since the last commit, without ids yet
-	next   store.Step   // removals that ride on the next commit
+	next   *removals    // removals that ride on the next commit
 	resume *resumePoint // where a recovered thread continues; nil for a fresh one
 }
 
