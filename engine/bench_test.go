@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 // passChain returns a definition of n Pass states in a row.
@@ -54,7 +56,12 @@ func mapInput(n int) string {
 // benchmarkDefinition runs one execution per iteration and reports transitions per second,
 // a transition being one state run.
 func benchmarkDefinition(b *testing.B, def, input string, transitions int) {
-	e := New(Options{Clock: NewVirtualClock(epoch), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxFinishedExecutions: 10})
+	benchmarkWithStore(b, nil, def, input, transitions)
+}
+
+// benchmarkWithStore is benchmarkDefinition on an engine with Options.Store set to s.
+func benchmarkWithStore(b *testing.B, s *store.Store, def, input string, transitions int) {
+	e := New(Options{Clock: NewVirtualClock(epoch), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxFinishedExecutions: 10, Store: s})
 	ctx := context.Background()
 	arn, err := e.CreateStateMachine(ctx, "bench", []byte(def), nil)
 	if err != nil {
@@ -99,4 +106,19 @@ func BenchmarkChoiceLoop10000(b *testing.B) {
 
 func BenchmarkMap10000(b *testing.B) {
 	benchmarkDefinition(b, mapDefinition, mapInput(10000), 10000+1)
+}
+
+// BenchmarkDurablePassChain100 commits every transition to SQLite, with synchronous=FULL
+// (the default) and NORMAL.
+func BenchmarkDurablePassChain100(b *testing.B) {
+	for _, sync := range []string{"FULL", "NORMAL"} {
+		b.Run(sync, func(b *testing.B) {
+			s, err := store.Open(context.Background(), b.TempDir()+"/engine.db", store.Options{Synchronous: sync})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			benchmarkWithStore(b, s, passChain(100), `{"n": 1}`, 100)
+		})
+	}
 }
