@@ -11,8 +11,8 @@ import (
 	"github.com/secamo/orchestrator/engine/store"
 )
 
-// resumePoint is where a recovered thread continues: its checkpoint and its pending timer
-// or task token.
+// resumePoint is the stored position of a recovered thread: its checkpoint and its pending
+// timer or task token.
 type resumePoint struct {
 	pos       Position
 	retries   []int
@@ -239,7 +239,8 @@ func (th *thread) commitEnd(status string, out any, f *Failure) bool {
 	return th.commit(store.Step{End: end}) || !th.e.closed.Load()
 }
 
-// takeResume returns and forgets the recovered position of thread path.
+// takeResume returns the recovered position of thread path and removes it, so only one
+// thread resumes from it.
 func (x *execution) takeResume(path string) *resumePoint {
 	x.mu.Lock()
 	defer x.mu.Unlock()

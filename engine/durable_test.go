@@ -19,8 +19,8 @@ import (
 
 var durableStart = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// frozenClock never fires a timer and reports each one on armed, so a test knows the engine
-// is blocked in a Wait or on a task token and can kill it there.
+// frozenClock never fires a timer and reports each one on armed. A test then kills the
+// engine while it is blocked in a Wait, a retry interval or on a task token.
 type frozenClock struct{ armed chan time.Duration }
 
 func (c frozenClock) Now() time.Time { return durableStart }
@@ -179,7 +179,7 @@ func TestDurableRestart(t *testing.T) {
 		name       string
 		definition string
 		answer     func(e *Engine)
-		// frozen runs without timers, so the answer to a task token is never late.
+		// frozen runs without timers, so SendTaskSuccess always arrives before the task's timeout.
 		frozen bool
 		calls  int64 // handler calls of "double" in both runs together
 		// ordered compares the order of the events too, because Parallel branches interleave.

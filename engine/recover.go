@@ -11,8 +11,8 @@ import (
 )
 
 // Recover registers the state machines of Options.Store again and continues every running
-// execution from its last committed transition: Waits and retries resume at their stored
-// time, pending task tokens are accepted again, and finished Map iterations and Parallel
+// execution from its last committed transition. Waits and retries resume at their stored
+// time, and pending task tokens are accepted again. Finished Map iterations and Parallel
 // branches keep their results. Call it once, after New and before new work starts.
 func (e *Engine) Recover(ctx context.Context) error {
 	if e.store == nil {
@@ -54,6 +54,7 @@ func (e *Engine) resumeExecution(ctx context.Context, r store.Recovery) error {
 	if err := json.Unmarshal([]byte(s.Input), &input); err != nil {
 		return fmt.Errorf("recovering execution %q: stored input is not JSON: %w", s.ARN, err)
 	}
+
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x := &execution{
 		Execution: Execution{
@@ -73,6 +74,7 @@ func (e *Engine) resumeExecution(ctx context.Context, r store.Recovery) error {
 		cancel(nil)
 		return err
 	}
+
 	e.mu.Lock()
 	e.executions[x.ExecutionARN] = x
 	e.mu.Unlock()
