@@ -31,7 +31,9 @@ func storeFailure() *Failure {
 // Close stops every running execution without writing anything more to the store, as if the
 // process ended. With a store, Recover on a new engine continues them.
 func (e *Engine) Close() {
+	e.commits.Lock()
 	e.closed.Store(true)
+	e.commits.Unlock()
 	e.mu.Lock()
 	running := make([]*execution, 0, len(e.executions))
 	for _, x := range e.executions {
@@ -52,6 +54,8 @@ func (th *thread) commit(step store.Step) bool {
 	if e.store == nil {
 		return true
 	}
+	e.commits.RLock()
+	defer e.commits.RUnlock()
 	if e.closed.Load() {
 		return false
 	}

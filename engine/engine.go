@@ -52,6 +52,9 @@ type Engine struct {
 	workers *semaphore
 	store   *store.Store
 	closed  atomic.Bool // set by Close: commit nothing more
+	// commits is held for reading by every commit and for writing by Close, so no commit
+	// is in flight once Close returns.
+	commits sync.RWMutex
 
 	mu         sync.Mutex
 	machines   map[string]*stateMachine
