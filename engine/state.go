@@ -56,7 +56,7 @@ func (th *thread) attempt(ctx context.Context, run *stateRun) (string, any, *Fai
 	st := run.st
 	for {
 		res, fail := th.execute(ctx, run)
-		run.resumed = false
+		run.resumed, run.started = false, false
 		if fail == nil {
 			fail = checkSize(st, res.out)
 		}
