@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/secamo/orchestrator/asl"
@@ -223,6 +224,7 @@ func (th *thread) commitResult(ctx context.Context, out any, f *Failure) {
 func (th *thread) endChildren() {
 	if r := th.later(); r != nil {
 		r.children = append(r.children, th.path)
+		th.x.dropRecovered(th.path)
 	}
 }
 
@@ -251,6 +253,31 @@ func (x *execution) takeResume(path string) *resumePoint {
 	r := x.resumes[path]
 	delete(x.resumes, path)
 	return r
+}
+
+// dropRecovered forgets the recovered results and positions of the threads under path that
+// no child took, so a retry of the Map or Parallel state starts them afresh.
+func (x *execution) dropRecovered(path string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for thread := range x.results {
+		if under(thread, path) {
+			delete(x.results, thread)
+		}
+	}
+	for thread := range x.resumes {
+		if under(thread, path) {
+			delete(x.resumes, thread)
+		}
+	}
+}
+
+// under reports whether thread lies strictly under parent.
+func under(thread, parent string) bool {
+	if parent == "" {
+		return thread != ""
+	}
+	return strings.HasPrefix(thread, parent+"/")
 }
 
 // finishedChild returns the recovered result of a finished iteration or branch.
