@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/secamo/orchestrator/engine"
@@ -71,7 +72,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	d := &demoRun{out: stdout, start: time.Now(), auto: *auto, dataDir: *dataDir}
+	d := &demoRun{out: &lockedWriter{w: stdout}, start: time.Now(), auto: *auto, dataDir: *dataDir}
 	return d.run(ctx, cfg, demo.Options{Locale: *locale}, *dataDir, stderr)
 }
 
@@ -82,6 +83,19 @@ type demoRun struct {
 	auto    bool
 	dataDir string
 	env     *demo.Environment
+}
+
+// lockedWriter serialises writes: the history follower prints from its own goroutine while
+// the demo prints the approval, and each fmt.Fprintf is one Write.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func (d *demoRun) printf(format string, a ...any) {
