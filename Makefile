@@ -33,6 +33,7 @@ test-deps: ## install the Debian packages of the integration tests (Samba AD DC,
 	scripts/install-test-deps
 
 test: tools test-deps ## run every test (integration tests included; with CI set, none may skip)
+	$(GO) mod tidy -diff
 	$(GO) vet $(PKGS)
 	$(GO) vet -tags integration $(PKGS)
 	PATH="$(CURDIR)/$(NPM_BIN):$$PATH" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
