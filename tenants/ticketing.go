@@ -28,8 +28,12 @@ type Ticketing struct {
 	RequestType string `yaml:"requestType"`
 	// User is the account name for basic authentication (Jira e-mail, ServiceNow user).
 	User string `yaml:"user"`
-	// Credentials references the API token, API key, password or OAuth access token.
+	// Credentials references the API token, API key, password or OAuth access token. With
+	// an OAuth block it may be empty: the adapter obtains access tokens itself.
 	Credentials secrets.Ref `yaml:"credentials"`
+	// OAuth, with auth oauth, lets the adapter obtain and refresh access tokens with the
+	// refresh-token grant instead of reading one from Credentials.
+	OAuth *TicketingOAuth `yaml:"oauth"`
 	// Auth selects the authentication where a system offers several: token (default), basic,
 	// oauth. Jira: basic (e-mail and API token, the default) or oauth. ServiceNow: basic (the
 	// default) or oauth. ServiceDesk Plus: oauth (Cloud, Zoho) or token (on-premises
@@ -50,6 +54,29 @@ type Ticketing struct {
 	Fields map[string]string `yaml:"fields"`
 }
 
+// TicketingOAuth names the token endpoint and the client that refreshes OAuth access tokens
+// (RFC 6749 section 6), such as a Zoho self-client for ServiceDesk Plus Cloud.
+type TicketingOAuth struct {
+	// TokenURL is the token endpoint, such as https://accounts.zoho.eu/oauth/v2/token for
+	// Zoho's EU data centre.
+	TokenURL string `yaml:"tokenURL"`
+	// ClientID is the OAuth client id, such as Zoho's 1000.XXXX.
+	ClientID string `yaml:"clientID"`
+	// ClientSecret references the client secret.
+	ClientSecret secrets.Ref `yaml:"clientSecret"`
+	// RefreshToken references the long-lived refresh token.
+	RefreshToken secrets.Ref `yaml:"refreshToken"`
+}
+
+func (o TicketingOAuth) validate(field string, p *problems) {
+	checkURL(field+".tokenURL", o.TokenURL, true, p)
+	if o.ClientID == "" {
+		p.add(field+".clientID", "missing OAuth client id")
+	}
+	checkSecret(field+".clientSecret", o.ClientSecret, p)
+	checkSecret(field+".refreshToken", o.RefreshToken, p)
+}
+
 var (
 	numericPattern = regexp.MustCompile(`^[0-9]+$`)
 	emailPattern   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
@@ -65,6 +92,12 @@ func (t Ticketing) validate(field string, p *problems) {
 	case "", "token", "basic", "oauth":
 	default:
 		p.add(field+".auth", "must be token, basic or oauth (got %q)", t.Auth)
+	}
+	if t.OAuth != nil {
+		if t.Auth != "oauth" {
+			p.add(field+".oauth", "set only with auth: oauth (auth is %q)", t.Auth)
+		}
+		t.OAuth.validate(field+".oauth", p)
 	}
 	for k, v := range t.Fields {
 		if v == "" {
