@@ -2,7 +2,7 @@
 // get, list (list_info with search_criteria and paging), create and update requests, notes,
 // resolutions and uploads. It reads input_data from the form or query and returns
 // response_status, an object or, on list calls, an array. It accepts a Zoho OAuth token or an
-// on-premises authtoken.
+// on-premises authtoken, and can issue short-lived access tokens from a Zoho token endpoint.
 package servicedeskplus
 
 import (
@@ -26,6 +26,11 @@ type Options struct {
 	// UDFAsObjects renders user-defined fields as {"value": ...} objects, as newer builds
 	// do, instead of plain values.
 	UDFAsObjects bool
+	// OAuthClient, when set, turns on the token endpoint at TokenPath, and the access tokens
+	// it issues are accepted until they expire.
+	OAuthClient *OAuthClient
+	// Now is the clock that expires issued access tokens; nil means time.Now.
+	Now func() time.Time
 }
 
 // Statuses lists the request statuses the emulator accepts.
@@ -38,6 +43,7 @@ type Server struct {
 	SlowDelay time.Duration
 	opts      Options
 	mux       *http.ServeMux
+	tokens    tokens
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -65,15 +71,20 @@ func New(opts Options) *Server {
 // Start serves the emulator on a loopback listener.
 func (s *Server) Start() *httptest.Server { return ticketing.Start(s) }
 
-// ServeHTTP applies faults and authentication, then routes the request.
+// ServeHTTP serves the token endpoint, or applies faults and authentication and then routes
+// the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == TokenPath {
+		s.issueToken(w, r)
+		return
+	}
 	ticketing.Middleware(s, s.Faults, s.SlowDelay, s.mux).ServeHTTP(w, r)
 }
 
 // Authenticate implements ticketing.Vendor.
 func (s *Server) Authenticate(r *http.Request) bool {
 	if token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Zoho-oauthtoken "); ok {
-		return s.opts.OAuthToken != "" && token == s.opts.OAuthToken
+		return (s.opts.OAuthToken != "" && token == s.opts.OAuthToken) || s.validAccessToken(token)
 	}
 	return s.opts.AuthToken != "" && r.Header.Get("authtoken") == s.opts.AuthToken
 }
