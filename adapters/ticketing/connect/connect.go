@@ -38,7 +38,8 @@ type settings struct {
 // WithHTTPClient sends requests with c, for timeouts, proxies or a test server's client.
 func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpClient = c } }
 
-// WithClock times retries with c; tests pass a clock that does not sleep.
+// WithClock times retries and the expiry of OAuth access tokens with c; tests pass a clock
+// that does not sleep.
 func WithClock(c httpx.Clock) Option { return func(s *settings) { s.clock = c } }
 
 // WithRetries sets the number of attempts for one request (the first included) and the
@@ -69,7 +70,9 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 // New returns the adapter for cfg.System with its credentials resolved. When the system
 // rejects the credentials, the returned adapter resolves them again and, if they changed,
-// retries the call once with the new value.
+// retries the call once with the new value. With an oauth block (auth: oauth) the adapter
+// obtains access tokens with the refresh-token grant instead, caches each until shortly
+// before it expires, and refreshes it once when the system rejects it.
 func New(ctx context.Context, cfg tenants.Ticketing, resolver secrets.Resolver, opts ...Option) (ticketing.System, error) {
 	var s settings
 	for _, opt := range opts {
@@ -81,22 +84,39 @@ func New(ctx context.Context, cfg tenants.Ticketing, resolver secrets.Resolver, 
 	if _, err := httpx.ParseBaseURL(cfg.BaseURL); err != nil {
 		return nil, &FieldError{Field: "ticketing.baseURL", Message: "invalid URL", Err: err}
 	}
-	if cfg.Credentials == "" {
-		return nil, &FieldError{Field: "ticketing.credentials", Message: "missing secret reference: write env:NAME, file:PATH or secretsmanager:NAME"}
-	}
 	if resolver == nil {
 		return nil, errors.New("connecting to the ticketing system: no secrets resolver")
 	}
-	secret, err := resolver.Resolve(ctx, cfg.Credentials)
+	if cfg.OAuth != nil {
+		return newOAuth(ctx, cfg, resolver, s)
+	}
+	secret, err := resolveField(ctx, resolver, "ticketing.credentials", cfg.Credentials)
 	if err != nil {
-		// The resolver's error names the reference, never the value.
-		return nil, &FieldError{Field: "ticketing.credentials", Message: "cannot resolve the secret", Err: err}
+		return nil, err
 	}
 	system, err := build(cfg, secret, s)
 	if err != nil {
 		return nil, err
 	}
-	return &refreshing{cfg: cfg, resolver: resolver, settings: s, secret: secret, system: system}, nil
+	return &refreshing{cfg: cfg, settings: s, secret: secret, system: system,
+		credential: &storedSecret{resolver: resolver, ref: cfg.Credentials, value: secret}}, nil
+}
+
+// newOAuth returns the adapter that obtains its access tokens with the refresh-token grant.
+// It checks the settings with a placeholder token and fetches the first token on the first
+// call, so start-up makes no request.
+func newOAuth(ctx context.Context, cfg tenants.Ticketing, resolver secrets.Resolver, s settings) (ticketing.System, error) {
+	if cfg.Auth != "oauth" {
+		return nil, &FieldError{Field: "ticketing.oauth", Message: fmt.Sprintf("set only with auth: oauth (auth is %q)", cfg.Auth)}
+	}
+	tokens, err := newTokenSource(ctx, *cfg.OAuth, resolver, s)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := build(cfg, "placeholder", s); err != nil {
+		return nil, err
+	}
+	return &refreshing{cfg: cfg, settings: s, credential: tokens}, nil
 }
 
 // build returns the adapter for cfg.System with the resolved secret.
@@ -130,9 +150,8 @@ func newServiceDeskPlus(cfg tenants.Ticketing, secret string, s settings) (ticke
 		HTTPClient: s.httpClient, Clock: s.clock, MaxAttempts: s.maxAttempts, MaxWait: s.maxWait, Logger: s.logger}
 	switch cfg.Auth {
 	case "oauth":
-		// TODO: refresh the Zoho access token from a refresh token and client credentials.
-		// Access tokens last an hour, so a rotation job must keep the secret fresh; the
-		// adapter New returns re-reads it after a rejection.
+		// The secret is an access token from the oauth block's token endpoint, or, without
+		// the block, one that a rotation job keeps fresh in the secret store.
 		opts.OAuthToken = secret
 	case "", "token":
 		opts.AuthToken = secret

@@ -10,14 +10,53 @@ import (
 	"github.com/secamo/orchestrator/tenants"
 )
 
-// refreshing re-reads the credentials when the system rejects them, so a token rotated in the
-// secret store (an OAuth access token expires within an hour) is picked up by a long-lived
-// process without a restart. It retries the call once with the new credentials; a rejected
-// call changed nothing, and CreateTicket is idempotent.
-type refreshing struct {
-	cfg      tenants.Ticketing
+// credential supplies the secret the adapter is built with.
+type credential interface {
+	// current returns the secret to use now.
+	current(ctx context.Context) (string, error)
+	// renew returns a new secret after the system rejected the rejected one, and false when
+	// there is none.
+	renew(ctx context.Context, rejected string) (string, bool)
+}
+
+// storedSecret is a secret read from the tenant's secret reference at start-up and read again
+// only after a rejection, so a value rotated in the secret store is picked up.
+type storedSecret struct {
 	resolver secrets.Resolver
-	settings settings
+	ref      secrets.Ref
+
+	mu    sync.Mutex
+	value string
+}
+
+var _ credential = (*storedSecret)(nil)
+
+func (s *storedSecret) current(context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.value, nil
+}
+
+func (s *storedSecret) renew(ctx context.Context, rejected string) (string, bool) {
+	value, err := s.resolver.Resolve(ctx, s.ref)
+	if err != nil || value == rejected {
+		return "", false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.value = value
+	return value, true
+}
+
+// refreshing builds the adapter with the credential's current secret and, when the system
+// rejects it, requests a new one from the credential and retries the call once. A stored secret is
+// read again from the secret store, so a rotated value is picked up without a restart, and an
+// OAuth access token is refreshed at the token endpoint. A rejected call changed nothing, and
+// CreateTicket is idempotent.
+type refreshing struct {
+	cfg        tenants.Ticketing
+	credential credential
+	settings   settings
 
 	mu     sync.Mutex
 	secret string
@@ -26,41 +65,60 @@ type refreshing struct {
 
 var _ ticketing.System = (*refreshing)(nil)
 
-// current returns the adapter in use and the secret it was built with.
-func (r *refreshing) current() (ticketing.System, string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.system, r.secret
+// current returns the adapter for the credential's current secret and that secret.
+func (r *refreshing) current(ctx context.Context) (ticketing.System, string, error) {
+	secret, err := r.credential.current(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return r.use(secret)
 }
 
-// renew resolves the secret again and rebuilds the adapter when it changed since used. It
-// reports whether the caller should retry.
-func (r *refreshing) renew(ctx context.Context, used string) bool {
-	secret, err := r.resolver.Resolve(ctx, r.cfg.Credentials)
-	if err != nil || secret == used {
-		return false
+// use rebuilds the adapter when secret differs from the one it was built with.
+func (r *refreshing) use(secret string) (ticketing.System, string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.system != nil && secret == r.secret {
+		return r.system, r.secret, nil
 	}
 	system, err := build(r.cfg, secret, r.settings)
 	if err != nil {
-		return false
+		return nil, "", err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.secret, r.system = secret, system
+	return system, secret, nil
+}
+
+// renew requests a new secret from the credential after used was rejected and returns the adapter
+// built with it, or false when there is none.
+func (r *refreshing) renew(ctx context.Context, used string) (ticketing.System, bool) {
+	secret, ok := r.credential.renew(ctx, used)
+	if !ok {
+		return nil, false
+	}
+	system, _, err := r.use(secret)
+	if err != nil {
+		return nil, false
+	}
 	if r.settings.logger != nil {
 		r.settings.logger.InfoContext(ctx, "ticketing credentials renewed after a rejection", "system", r.cfg.System)
 	}
-	return true
+	return system, true
 }
 
 // call runs op, and once more with renewed credentials when the first run is rejected.
 func call[T any](ctx context.Context, r *refreshing, op func(ticketing.System) (T, error)) (T, error) {
-	system, used := r.current()
+	system, used, err := r.current(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
 	result, err := op(system)
 	var denied *ticketing.PermissionDenied
-	if errors.As(err, &denied) && r.renew(ctx, used) {
-		system, _ = r.current()
-		return op(system)
+	if errors.As(err, &denied) {
+		if renewed, ok := r.renew(ctx, used); ok {
+			return op(renewed)
+		}
 	}
 	return result, err
 }
