@@ -31,9 +31,9 @@ func (s *Store) CreateExecution(ctx context.Context, x Execution) (stored Execut
 	if machines == 0 {
 		return Execution{}, false, &StateMachineDoesNotExist{ARN: x.StateMachineARN}
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO executions (arn, name, state_machine_arn, input, status, started_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING`,
-		x.ARN, x.Name, x.StateMachineARN, x.Input, StatusRunning, nanos(x.StartedAt))
+	res, err := tx.ExecContext(ctx, `INSERT INTO executions (arn, name, state_machine_arn, input, status, started_at, parent_token, sync_pattern)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING`,
+		x.ARN, x.Name, x.StateMachineARN, x.Input, StatusRunning, nanos(x.StartedAt), x.ParentToken, x.SyncPattern)
 	if err != nil {
 		return Execution{}, false, fmt.Errorf("creating execution %q: %w", x.ARN, err)
 	}
@@ -55,6 +55,25 @@ func (s *Store) CreateExecution(ctx context.Context, x Execution) (stored Execut
 		return Execution{}, false, fmt.Errorf("creating execution %q: %w", x.ARN, err)
 	}
 	return stored, true, nil
+}
+
+// LinkParent makes the running execution arn the child of the .sync task waiting on
+// parentToken, replacing an earlier link. It returns *ExecutionDoesNotExist when arn is not
+// running.
+func (s *Store) LinkParent(ctx context.Context, arn, parentToken, syncPattern string) error {
+	res, err := s.writer.ExecContext(ctx, `UPDATE executions SET parent_token = ?, sync_pattern = ? WHERE arn = ? AND status = ?`,
+		parentToken, syncPattern, arn, StatusRunning)
+	if err != nil {
+		return fmt.Errorf("linking execution %q to its parent task: %w", arn, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("linking execution %q to its parent task: %w", arn, err)
+	}
+	if n == 0 {
+		return &ExecutionDoesNotExist{ARN: arn}
+	}
+	return nil
 }
 
 // DescribeExecution returns the execution arn, or *ExecutionDoesNotExist.

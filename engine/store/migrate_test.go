@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -22,40 +23,98 @@ func schemaVersionOf(t *testing.T, path string) int {
 	return v
 }
 
-func TestMigrateFromVersion1(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "engine.db")
-	old, err := open(ctx, path, Options{}, 1)
+// insertOldExecution stores a running execution with the columns that every schema version
+// has, as the code of an older version wrote it.
+func insertOldExecution(t *testing.T, s *Store, name string) string {
+	t.Helper()
+	arn := executionARN(name)
+	_, err := s.writer.Exec(`INSERT INTO executions (arn, name, state_machine_arn, input, status, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		arn, name, machineARN, `{"user":"ada"}`, StatusRunning, nanos(t0))
 	if err != nil {
-		t.Fatalf("open at version 1 = %v", err)
+		t.Fatalf("inserting execution %s: %v", name, err)
 	}
-	putMachine(t, old)
-	arn := startExecution(t, old, "from-v1")
-	// Version 1 has no checkpoints yet, so the step carries events only.
-	step := transition(arn, "", 0, "A")
-	step.Checkpoint = nil
-	commit(t, old, step)
-	old.Close()
-	if v := schemaVersionOf(t, path); v != 1 {
-		t.Fatalf("schema version after open at 1 = %d", v)
+	return arn
+}
+
+func TestMigrateFromOlderVersions(t *testing.T) {
+	for _, from := range []int{1, 2} {
+		t.Run(fmt.Sprintf("version %d", from), func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "engine.db")
+			old, err := open(ctx, path, Options{}, from)
+			if err != nil {
+				t.Fatalf("open at version %d = %v", from, err)
+			}
+			putMachine(t, old)
+			arn := insertOldExecution(t, old, "old")
+			step := transition(arn, "", 0, "A")
+			if from == 1 {
+				// Version 1 has no checkpoints yet, so the step carries events only.
+				step.Checkpoint = nil
+			}
+			commit(t, old, step)
+			old.Close()
+			if v := schemaVersionOf(t, path); v != from {
+				t.Fatalf("schema version after open at %d = %d", from, v)
+			}
+
+			s, err := Open(ctx, path, Options{})
+			if err != nil {
+				t.Fatalf("Open of a version %d database = %v", from, err)
+			}
+			defer s.Close()
+			if v := schemaVersionOf(t, path); v != SchemaVersion {
+				t.Errorf("schema version after Open = %d, want %d", v, SchemaVersion)
+			}
+			if got := fullHistory(t, s, arn); len(got) != 2 {
+				t.Errorf("history after migration = %d events, want 2", len(got))
+			}
+			next := transition(arn, "", 2, "B")
+			next.AddTokens = []Token{{Token: "tok"}}
+			commit(t, s, next)
+			r := recoveryOf(t, s, arn)
+			if len(r.Checkpoints) != 1 || len(r.Tokens) != 1 {
+				t.Errorf("recovery after migration = %+v, want a checkpoint and a token", r)
+			}
+			if r.Execution.ParentToken != "" || r.Execution.SyncPattern != "" {
+				t.Errorf("parent link of a migrated execution = %q %q, want none", r.Execution.ParentToken, r.Execution.SyncPattern)
+			}
+			if err := s.LinkParent(ctx, arn, "parent-tok", "sync:2"); err != nil {
+				t.Fatalf("LinkParent after migration = %v", err)
+			}
+			if r := recoveryOf(t, s, arn); r.Execution.ParentToken != "parent-tok" || r.Execution.SyncPattern != "sync:2" {
+				t.Errorf("parent link after LinkParent = %q %q, want parent-tok sync:2", r.Execution.ParentToken, r.Execution.SyncPattern)
+			}
+		})
+	}
+}
+
+func TestParentLink(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	putMachine(t, s)
+	arn := executionARN("child")
+	_, created, err := s.CreateExecution(ctx, Execution{ARN: arn, Name: "child", StateMachineARN: machineARN, Input: `{}`, StartedAt: t0, ParentToken: "first", SyncPattern: "sync"})
+	if err != nil || !created {
+		t.Fatalf("CreateExecution = created %v, %v", created, err)
+	}
+	if r := recoveryOf(t, s, arn); r.Execution.ParentToken != "first" || r.Execution.SyncPattern != "sync" {
+		t.Errorf("parent link after CreateExecution = %q %q, want first sync", r.Execution.ParentToken, r.Execution.SyncPattern)
+	}
+	if err := s.LinkParent(ctx, arn, "second", "sync:2"); err != nil {
+		t.Fatalf("LinkParent = %v", err)
+	}
+	if r := recoveryOf(t, s, arn); r.Execution.ParentToken != "second" || r.Execution.SyncPattern != "sync:2" {
+		t.Errorf("parent link after LinkParent = %q %q, want second sync:2", r.Execution.ParentToken, r.Execution.SyncPattern)
 	}
 
-	s, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatalf("Open of a version 1 database = %v", err)
+	commit(t, s, Step{ExecutionARN: arn, Events: []Event{{ID: 1, Timestamp: t0, Type: "ExecutionSucceeded"}}, End: &ExecutionEnd{Status: StatusSucceeded, Output: `{}`, StoppedAt: t0}})
+	var notFound *ExecutionDoesNotExist
+	if err := s.LinkParent(ctx, arn, "third", "sync"); !errors.As(err, &notFound) {
+		t.Errorf("LinkParent of a finished execution = %v, want ExecutionDoesNotExist", err)
 	}
-	defer s.Close()
-	if v := schemaVersionOf(t, path); v != SchemaVersion {
-		t.Errorf("schema version after Open = %d, want %d", v, SchemaVersion)
-	}
-	if got := fullHistory(t, s, arn); len(got) != 2 {
-		t.Errorf("history after migration = %d events, want 2", len(got))
-	}
-	next := transition(arn, "", 2, "B")
-	next.AddTokens = []Token{{Token: "tok"}}
-	commit(t, s, next)
-	if r := recoveryOf(t, s, arn); len(r.Checkpoints) != 1 || len(r.Tokens) != 1 {
-		t.Errorf("recovery after migration = %+v, want a checkpoint and a token", r)
+	if err := s.LinkParent(ctx, executionARN("missing"), "third", "sync"); !errors.As(err, &notFound) {
+		t.Errorf("LinkParent of an unknown execution = %v, want ExecutionDoesNotExist", err)
 	}
 }
 

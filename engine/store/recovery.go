@@ -31,7 +31,7 @@ func (s *Store) RunningExecutions(ctx context.Context) ([]Recovery, error) {
 	}
 	defer tx.Rollback()
 
-	rows, err := tx.QueryContext(ctx, `SELECT `+executionColumns+`, id FROM executions WHERE status = ? ORDER BY id`, StatusRunning)
+	rows, err := tx.QueryContext(ctx, `SELECT `+executionColumns+`, parent_token, sync_pattern, id FROM executions WHERE status = ? ORDER BY id`, StatusRunning)
 	if err != nil {
 		return nil, fmt.Errorf("reading running executions: %w", err)
 	}
@@ -40,7 +40,7 @@ func (s *Store) RunningExecutions(ctx context.Context) ([]Recovery, error) {
 	for rows.Next() {
 		var x Execution
 		var started, stopped, id int64
-		if err := rows.Scan(&x.ARN, &x.Name, &x.StateMachineARN, &x.Input, &x.Status, &x.Output, &x.Error, &x.Cause, &started, &stopped, &x.LastEventID, &id); err != nil {
+		if err := rows.Scan(&x.ARN, &x.Name, &x.StateMachineARN, &x.Input, &x.Status, &x.Output, &x.Error, &x.Cause, &started, &stopped, &x.LastEventID, &x.ParentToken, &x.SyncPattern, &id); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("reading running executions: %w", err)
 		}

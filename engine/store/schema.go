@@ -78,6 +78,10 @@ var migrations = []string{
 		PRIMARY KEY (execution_id, thread)
 	) WITHOUT ROWID;
 	CREATE INDEX timers_due ON timers (fire_at);`,
+
+	// Version 3: the link from a .sync child execution to the task waiting for it.
+	`ALTER TABLE executions ADD COLUMN parent_token TEXT NOT NULL DEFAULT '';
+	ALTER TABLE executions ADD COLUMN sync_pattern TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this code reads and writes.

@@ -38,6 +38,11 @@ type Execution struct {
 	StoppedAt       time.Time // zero while RUNNING
 	// LastEventID is the id of the execution's last history event, 0 before the first.
 	LastEventID int64
+	// ParentToken is the task token of the startExecution.sync or .sync:2 task waiting for
+	// this child execution, and SyncPattern is "sync" or "sync:2". CreateExecution and
+	// LinkParent write them; only RunningExecutions reads them back.
+	ParentToken string
+	SyncPattern string
 }
 
 // Event is one history event. Details is the JSON object that the API shows under the
