@@ -117,6 +117,11 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 	if lifetime > 0 {
 		t.expiry = now.Add(lifetime - min(maxExpiryMargin, lifetime/2))
 	}
+	if token.RefreshToken != "" {
+		// NOTE: a rotated refresh token (Jira) is kept in memory only and is not written back
+		// to the secret store, so a restart reads the old one again. No test covers rotation.
+		t.refreshToken = token.RefreshToken
+	}
 	t.token = token.AccessToken
 	return t.token, nil
 }
