@@ -97,6 +97,9 @@ func listExecutions(ctx context.Context, e *engine.Engine, w io.Writer, machine,
 	if err != nil {
 		return err
 	}
+	if len(page.Executions) == 0 && next == "" {
+		fmt.Fprintln(w, "no executions match")
+	}
 	for _, x := range page.Executions {
 		fmt.Fprintf(w, "%-9s  %s  %s\n", x.Status, x.StartDate.UTC().Format("2006-01-02T15:04:05Z"), x.ExecutionARN)
 	}
