@@ -119,7 +119,7 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 	}
 	if token.RefreshToken != "" {
 		// NOTE: a rotated refresh token (Jira) is kept in memory only and is not written back
-		// to the secret store, so a restart reads the old one again. No test covers rotation.
+		// to the secret store, so a restart reads the old, used one again.
 		t.refreshToken = token.RefreshToken
 	}
 	t.token = token.AccessToken

@@ -136,6 +136,32 @@ func TestOAuthRetriesAfterRejection(t *testing.T) {
 	}
 }
 
+func TestOAuthKeepsRotatedRefreshToken(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
+	emu := sdpemu.New(sdpemu.Options{Now: clock.Now, OAuthClient: &sdpemu.OAuthClient{
+		ClientID: zohoClientID, ClientSecret: zohoClientSecret, RefreshToken: zohoRefreshToken, RotateRefreshToken: true}})
+	srv := emu.Start()
+	t.Cleanup(srv.Close)
+	cfg := tenants.Ticketing{System: "servicedeskplus", BaseURL: srv.URL, Auth: "oauth",
+		OAuth: &tenants.TicketingOAuth{TokenURL: srv.URL + sdpemu.TokenPath, ClientID: zohoClientID,
+			ClientSecret: "env:ZOHO_CLIENT_SECRET", RefreshToken: "env:ZOHO_REFRESH_TOKEN"}}
+	sys, err := New(ctx, cfg, zohoSecrets, WithHTTPClient(srv.Client()), WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for hour := range 3 {
+		if _, err := sys.CreateTicket(ctx, ticketing.NewTicket{Subject: "Offboard Jane Doe", Requester: "hr@example.com"}); err != nil {
+			t.Fatalf("CreateTicket in hour %d = %v, want the rotated refresh token used", hour, err)
+		}
+		clock.advance(time.Hour)
+	}
+	if got := emu.TokenGrants(); got != 3 {
+		t.Errorf("token grants = %d, want 3", got)
+	}
+}
+
 func TestOAuthWrongRefreshToken(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}

@@ -21,6 +21,9 @@ type OAuthClient struct {
 	ClientID, ClientSecret, RefreshToken string
 	// Lifetime is the expires_in of issued access tokens; zero means DefaultTokenLifetime.
 	Lifetime time.Duration
+	// RotateRefreshToken issues a new refresh token with each access token and rejects the
+	// used one afterwards, as Jira Cloud does. Zoho keeps the refresh token.
+	RotateRefreshToken bool
 }
 
 // tokens records the access tokens the token endpoint issued and when each expires.
@@ -28,6 +31,8 @@ type tokens struct {
 	mu      sync.Mutex
 	expiry  map[string]time.Time
 	granted int
+	// refresh is the rotated refresh token; empty means the configured one.
+	refresh string
 }
 
 // TokenGrants returns how many access tokens the token endpoint has issued.
@@ -72,7 +77,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 	case r.PostForm.Get("client_id") != client.ClientID || r.PostForm.Get("client_secret") != client.ClientSecret:
 		ticketing.WriteJSON(w, http.StatusOK, map[string]string{"error": "invalid_client"})
 		return
-	case r.PostForm.Get("refresh_token") != client.RefreshToken:
+	case r.PostForm.Get("refresh_token") != s.refreshToken():
 		ticketing.WriteJSON(w, http.StatusOK, map[string]string{"error": "invalid_code"})
 		return
 	}
@@ -88,10 +93,25 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 		s.tokens.expiry = map[string]time.Time{}
 	}
 	s.tokens.expiry[token] = s.now().Add(lifetime)
-	s.tokens.mu.Unlock()
-
-	ticketing.WriteJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"access_token": token, "api_domain": "https://www.zohoapis.eu",
 		"token_type": "Bearer", "expires_in": int(lifetime / time.Second),
-	})
+	}
+	if client.RotateRefreshToken {
+		s.tokens.refresh = fmt.Sprintf("1000.refresh.%d", s.tokens.granted)
+		body["refresh_token"] = s.tokens.refresh
+	}
+	s.tokens.mu.Unlock()
+
+	ticketing.WriteJSON(w, http.StatusOK, body)
+}
+
+// refreshToken returns the refresh token the next grant must present.
+func (s *Server) refreshToken() string {
+	s.tokens.mu.Lock()
+	defer s.tokens.mu.Unlock()
+	if s.tokens.refresh != "" {
+		return s.tokens.refresh
+	}
+	return s.opts.OAuthClient.RefreshToken
 }
