@@ -3,6 +3,7 @@ package asl
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -27,7 +28,7 @@ func Parse(data []byte) (*StateMachine, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	var root any
 	if err := dec.Decode(&root); err != nil {
-		return nil, &ValidationError{Problems: []string{"definition is not valid JSON: " + err.Error()}}
+		return nil, &ValidationError{Problems: []string{"definition is not valid JSON" + position(data, err) + ": " + err.Error()}}
 	}
 	if dec.More() {
 		return nil, &ValidationError{Problems: []string{"definition has data after its JSON object"}}
@@ -235,4 +236,32 @@ func (p *parser) positiveInt(where, field string, v any) float64 {
 func isJSONata(v any) bool {
 	s, ok := v.(string)
 	return ok && strings.HasPrefix(strings.TrimSpace(s), "{%") && strings.HasSuffix(strings.TrimSpace(s), "%}")
+}
+
+// position returns " at line L, column C" for a JSON syntax or type error, or "" when err
+// carries no offset.
+func position(data []byte, err error) string {
+	var offset int64
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		offset = syntax.Offset
+	case errors.As(err, &typ):
+		offset = typ.Offset
+	default:
+		return ""
+	}
+	// The offset counts the bytes read, the offending one included.
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	if offset > 0 {
+		offset--
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	column := len(before) - bytes.LastIndexByte(before, '\n')
+	// before ends just ahead of the offending byte, which is in this column.
+	return fmt.Sprintf(" at line %d, column %d", line, column)
 }

@@ -135,3 +135,10 @@ func containsProblem(problems []string, want string) bool {
 	}
 	return false
 }
+
+func TestParseSyntaxErrorPosition(t *testing.T) {
+	_, err := Parse([]byte("{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true,}}\n}\n"))
+	if err == nil || !strings.Contains(err.Error(), "at line 3, column 48") {
+		t.Errorf("Parse = %v, want the syntax error's line and column", err)
+	}
+}
