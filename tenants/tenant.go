@@ -87,7 +87,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	dec.KnownFields(true)
 	var c Config
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("invalid tenant file %s: %w", name, err)
+		return nil, decodeError(name, data, err)
 	}
 	if err := c.Validate(); err != nil {
 		var v *ValidationError
