@@ -14,6 +14,9 @@ import (
 // .waitForTaskToken waits for the token the child's input carries.
 func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, params any, timeout, heartbeat time.Duration) (any, *Failure) {
 	res := run.st.Resource
+	if run.resumed && th.resume.token != nil && kind.pattern != "" {
+		return th.awaitRecoveredChild(ctx, run, res, heartbeat)
+	}
 	m, _ := params.(map[string]any)
 	th.taskEvent("TaskScheduled", res, map[string]any{"region": th.e.opts.Region, "parameters": jsonText{params}})
 	arn, _ := m["StateMachineArn"].(string)
@@ -27,8 +30,6 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 		input = jsonString(v)
 	}
 
-	// NOTE: with a store, the link from a child execution to this task is not stored, so
-	// after a restart the child's end does not reach the task, which then times out.
 	var tok *taskToken
 	parentToken := ""
 	if kind.pattern != "" {
@@ -42,6 +43,9 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 	if parentToken != "" {
 		pattern = kind.pattern
 	}
+	// NOTE: with a store, a crash before commitToken below makes this task run again after
+	// a restart. A child with a Name is found again and relinked, but one without a Name
+	// gets a new random name and runs a second time.
 	childARN, err := th.e.startExecution(ctx, arn, name, input, parentToken, pattern)
 	if err != nil {
 		fail := failf("StepFunctions."+errorTypeName(err), err.Error())
@@ -57,14 +61,76 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 	}
 	x, _ := th.e.lookup(childARN)
 	th.taskEvent("TaskSubmitted", res, map[string]any{"output": jsonString(map[string]any{"ExecutionArn": childARN, "StartDate": epochMillis(x.StartDate)})})
+	if !th.commitToken(run, timeout, heartbeat) {
+		return nil, storeFailure()
+	}
+	tok.stored = th.e.store != nil
 	result, fail := th.awaitToken(ctx, tok, timeout, heartbeat)
-	if fail != nil && fail.Name == asl.ErrorTimeout {
+	th.endChildWait(ctx, childARN, run.token, res, result, fail)
+	return result, fail
+}
+
+// awaitRecoveredChild waits again for the child execution of a recovered startExecution
+// task, whose token was committed after TaskSubmitted. The child keeps its stored link to
+// the token, so its end reaches this task.
+func (th *thread) awaitRecoveredChild(ctx context.Context, run *stateRun, res string, heartbeat time.Duration) (any, *Failure) {
+	token := th.resume.token.Token
+	t, timeout := th.recoveredToken()
+	defer th.e.dropToken(token)
+	result, fail := th.awaitToken(ctx, t, timeout, heartbeat)
+	th.endChildWait(ctx, th.e.childOf(token), token, res, result, fail)
+	return result, fail
+}
+
+// endChildWait records the outcome of a startExecution task that waited on token, and stops
+// a .sync child whose task timed out.
+func (th *thread) endChildWait(ctx context.Context, childARN, token, res string, result any, fail *Failure) {
+	if fail != nil && fail.Name == asl.ErrorTimeout && childARN != "" {
 		// NOTE: the engine stops a .sync child whose parent task timed out; whether AWS
 		// stops it too is not verified against a recording.
 		_ = th.e.StopExecution(context.WithoutCancel(ctx), childARN, asl.ErrorTimeout, "the parent task timed out")
 	}
+	th.dropTokenLater(token)
 	th.tokenOutcome(res, result, fail)
-	return result, fail
+}
+
+// childOf returns the ARN of the running .sync child execution linked to token, or "".
+func (e *Engine) childOf(token string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for arn, x := range e.executions {
+		x.mu.Lock()
+		linked := x.parentToken == token && x.Status == StatusRunning
+		x.mu.Unlock()
+		if linked {
+			return arn
+		}
+	}
+	return ""
+}
+
+// relinkChild makes the running execution x the child of the .sync task waiting on
+// parentToken, unless a task still waits on its current link. A task that runs again after a restart finds its child from before the
+// restart this way, linked to the token of the earlier run.
+func (e *Engine) relinkChild(ctx context.Context, x *execution, parentToken, syncPattern string) error {
+	e.mu.Lock()
+	x.mu.Lock()
+	_, waiting := e.tokens[x.parentToken]
+	e.mu.Unlock()
+	if waiting {
+		// Another task still waits for this child, which keeps its link.
+		x.mu.Unlock()
+		return nil
+	}
+	x.parentToken, x.syncPattern = parentToken, syncPattern
+	x.mu.Unlock()
+	if e.store == nil {
+		return nil
+	}
+	if err := e.store.LinkParent(ctx, x.ExecutionARN, parentToken, syncPattern); err != nil {
+		return fmt.Errorf("linking execution %q to its parent task: %w", x.ExecutionARN, err)
+	}
+	return nil
 }
 
 // completeChild reports the end of a .sync child execution to the task waiting for it.
@@ -94,6 +160,9 @@ func (e *Engine) completeChild(x *execution) {
 	}
 	token := x.parentToken
 	x.mu.Unlock()
+	if token == "" {
+		return
+	}
 	if pattern == "sync:2" {
 		desc["Input"] = x.inputValue
 		if out, ok := desc["Output"].(string); ok {

@@ -29,6 +29,7 @@
 //     would fail on AWS runs on here until it ends or is stopped.
 //   - Without Options.Store, executions live in memory: a restart loses them, and only the
 //     last Options.MaxFinishedExecutions finished ones are kept.
-//   - With a store, a startExecution.sync task loses the link to its child execution
-//     across a restart and then times out.
+//   - With a store, a startExecution task that stopped between starting its child and
+//     committing its task token runs again after a restart. A child without a Name then
+//     starts a second time; a named one is found again and linked to the new task.
 package engine

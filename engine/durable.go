@@ -334,6 +334,18 @@ func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *
 // within what is left of its timeout and heartbeat.
 func (th *thread) awaitRecovered(ctx context.Context, run *stateRun, res string, heartbeat time.Duration) (any, *Failure) {
 	tok := th.resume.token
+	t, timeout := th.recoveredToken()
+	defer th.e.dropToken(tok.Token)
+	result, fail := th.awaitToken(ctx, t, timeout, heartbeat)
+	th.dropTokenLater(tok.Token)
+	th.tokenOutcome(res, result, fail)
+	return result, fail
+}
+
+// recoveredToken returns the registered task token of a recovered Task state and what is
+// left of its timeout.
+func (th *thread) recoveredToken() (*taskToken, time.Duration) {
+	tok := th.resume.token
 	th.e.mu.Lock()
 	t, ok := th.e.tokens[tok.Token]
 	th.e.mu.Unlock()
@@ -343,15 +355,11 @@ func (th *thread) awaitRecovered(ctx context.Context, run *stateRun, res string,
 	t.mu.Lock()
 	t.stored, t.beatDeadline = true, tok.HeartbeatDeadline
 	t.mu.Unlock()
-	defer th.e.dropToken(tok.Token)
 	timeout := time.Duration(0)
 	if !tok.Deadline.IsZero() {
 		timeout = max(tok.Deadline.Sub(th.e.clock.Now()), time.Nanosecond)
 	}
-	result, fail := th.awaitToken(ctx, t, timeout, heartbeat)
-	th.dropTokenLater(tok.Token)
-	th.tokenOutcome(res, result, fail)
-	return result, fail
+	return t, timeout
 }
 
 // event returns the recorded event with id.
@@ -371,6 +379,7 @@ func (e *Engine) createStored(ctx context.Context, x *execution) (bool, error) {
 	_, created, err := e.store.CreateExecution(ctx, store.Execution{
 		ARN: x.ExecutionARN, Name: x.Name, StateMachineARN: x.StateMachineARN,
 		Input: x.Input, Status: store.StatusRunning, StartedAt: x.StartDate,
+		ParentToken: x.parentToken, SyncPattern: x.syncPattern,
 	})
 	var exists *store.ExecutionAlreadyExists
 	if errors.As(err, &exists) {

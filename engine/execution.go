@@ -89,6 +89,9 @@ func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, inpu
 	if old, ok := e.executions[arn]; ok {
 		e.mu.Unlock()
 		if old.Input == input && old.Status == StatusRunning {
+			if parentToken != "" {
+				return arn, e.relinkChild(ctx, old, parentToken, syncPattern)
+			}
 			return arn, nil
 		}
 		return "", &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", arn)}
@@ -225,11 +228,12 @@ func (e *Engine) finish(x *execution, status string, output any, fail *Failure) 
 	if fail != nil {
 		x.Error, x.Cause = fail.Name, fail.Cause
 	}
+	child := x.parentToken != ""
 	x.mu.Unlock()
 	level := slogLevel(status)
 	e.log.Log(context.Background(), level, "execution finished", "execution", x.ExecutionARN, "status", status, "error", x.Error)
 	close(x.done)
-	if x.parentToken != "" {
+	if child {
 		e.completeChild(x)
 	}
 	e.retire(x.ExecutionARN)

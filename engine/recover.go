@@ -33,26 +33,35 @@ func (e *Engine) Recover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("recovering executions: %w", err)
 	}
+	// Every execution and its tokens are registered before any of them runs, so a child that
+	// ends at once finds the task token of its parent.
+	starts := make([]func(), 0, len(running))
 	for _, r := range running {
-		if err := e.resumeExecution(ctx, r); err != nil {
+		start, err := e.resumeExecution(ctx, r)
+		if err != nil {
 			return err
 		}
+		starts = append(starts, start)
+	}
+	for _, start := range starts {
+		start()
 	}
 	return nil
 }
 
-// resumeExecution rebuilds one running execution and starts it from its checkpoints.
-func (e *Engine) resumeExecution(ctx context.Context, r store.Recovery) error {
+// resumeExecution rebuilds one running execution and registers it and its task tokens. The
+// returned function starts it from its checkpoints.
+func (e *Engine) resumeExecution(ctx context.Context, r store.Recovery) (func(), error) {
 	s := r.Execution
 	e.mu.Lock()
 	sm, ok := e.machines[s.StateMachineARN]
 	e.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("recovering execution %q: its state machine %q is not in the store", s.ARN, s.StateMachineARN)
+		return nil, fmt.Errorf("recovering execution %q: its state machine %q is not in the store", s.ARN, s.StateMachineARN)
 	}
 	var input any
 	if err := json.Unmarshal([]byte(s.Input), &input); err != nil {
-		return fmt.Errorf("recovering execution %q: stored input is not JSON: %w", s.ARN, err)
+		return nil, fmt.Errorf("recovering execution %q: stored input is not JSON: %w", s.ARN, err)
 	}
 
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
@@ -62,17 +71,18 @@ func (e *Engine) resumeExecution(ctx context.Context, r store.Recovery) error {
 			Status: StatusRunning, Input: s.Input, StartDate: s.StartedAt,
 		},
 		machine: sm, inputValue: input, cancel: cancel, done: make(chan struct{}),
+		parentToken: s.ParentToken, syncPattern: s.SyncPattern,
 		history: historyLog{hint: 2*len(sm.machine.States) + 2},
 		resumes: map[string]*resumePoint{},
 		results: map[string]store.BranchResult{},
 	}
 	if err := e.loadHistory(ctx, x); err != nil {
 		cancel(nil)
-		return err
+		return nil, err
 	}
 	if err := x.loadResumes(r); err != nil {
 		cancel(nil)
-		return err
+		return nil, err
 	}
 
 	e.mu.Lock()
@@ -83,12 +93,13 @@ func (e *Engine) resumeExecution(ctx context.Context, r store.Recovery) error {
 		e.registerToken(t.Token, x)
 	}
 	e.log.InfoContext(ctx, "execution recovered", "execution", x.ExecutionARN, "threads", len(r.Checkpoints))
-	e.busy()
-	go func() {
-		defer e.idle()
-		e.run(runCtx, x, input)
-	}()
-	return nil
+	return func() {
+		e.busy()
+		go func() {
+			defer e.idle()
+			e.run(runCtx, x, input)
+		}()
+	}, nil
 }
 
 // loadHistory reads the stored history of x into memory.
