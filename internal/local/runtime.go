@@ -26,6 +26,7 @@ import (
 	"github.com/secamo/orchestrator/engine"
 	enginestore "github.com/secamo/orchestrator/engine/store"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/lambdas/triage"
 	"github.com/secamo/orchestrator/secrets"
 	"github.com/secamo/orchestrator/tenants"
 )
@@ -74,6 +75,12 @@ type Options struct {
 	AD Directory
 	// AccessKeys replaces the IAM client built from the tenant's aws section.
 	AccessKeys offboarding.AccessKeys
+	// Containment replaces the EC2 client the triage steps build from the tenant's aws
+	// section, such as sandbox/ec2's in-memory EC2.
+	Containment triage.Containment
+	// AbuseIPDBURL and VirusTotalURL, when set, replace the services' public API roots, for
+	// the sandbox/intel emulators.
+	AbuseIPDBURL, VirusTotalURL string
 	// Durable keeps the executions in DataDir/engine.db, so a restarted runtime continues
 	// them. Without it they live in memory and end with the process.
 	Durable bool

@@ -17,7 +17,8 @@ import (
 
 // registerTriage adds the alert-triage steps over the offboarding steps' ticketing and IAM
 // clients. EC2 containment needs the tenant's AWS account (aws.accountID); without it the
-// containment steps fail with NotConfigured and an alert only opens a ticket.
+// containment steps fail with NotConfigured and an alert only opens a ticket. The Options'
+// Containment and intel URLs replace the real services.
 func (rt *Runtime) registerTriage(ctx context.Context, steps *offboarding.Steps, reg lambdas.Registry) error {
 	cfg, o := rt.Tenant, rt.opts
 	t := &triage.Steps{Tenant: cfg, Clock: o.Clock, Logger: o.Logger}
@@ -29,15 +30,18 @@ func (rt *Runtime) registerTriage(ctx context.Context, steps *offboarding.Steps,
 	}
 	var sources []intel.Source
 	if ref := cfg.Triage.Intel.AbuseIPDBKey; ref != "" {
-		sources = append(sources, abuseipdb.New(abuseipdb.Options{Secrets: o.Secrets, KeyRef: ref, Logger: o.Logger}))
+		sources = append(sources, abuseipdb.New(abuseipdb.Options{BaseURL: o.AbuseIPDBURL, Secrets: o.Secrets, KeyRef: ref, Logger: o.Logger}))
 	}
 	if ref := cfg.Triage.Intel.VirusTotalKey; ref != "" {
-		sources = append(sources, virustotal.New(virustotal.Options{Secrets: o.Secrets, KeyRef: ref, Logger: o.Logger}))
+		sources = append(sources, virustotal.New(virustotal.Options{BaseURL: o.VirusTotalURL, Secrets: o.Secrets, KeyRef: ref, Logger: o.Logger}))
 	}
 	if len(sources) > 0 {
 		t.Enricher = intel.NewEnricher(4, sources...)
 	}
-	if cfg.AWS.AccountID != "" {
+	switch {
+	case o.Containment != nil:
+		t.Containment = o.Containment
+	case cfg.AWS.AccountID != "":
 		awsCfg, err := awsadapter.TenantConfig(ctx, cfg.AWS, awsadapter.AssumeOptions{})
 		if err != nil {
 			return fmt.Errorf("building the EC2 client of the triage steps: %w", err)
