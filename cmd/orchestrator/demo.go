@@ -21,12 +21,13 @@ import (
 
 func init() {
 	commands["demo"] = command{
-		summary: "offboard the demo leaver end to end on the local engine and the sandbox emulators",
+		summary: "offboard the demo leaver (or, with alert-triage, contain a GuardDuty finding) end to end on the local engine and the sandbox emulators",
 		run:     runDemo,
 	}
 }
 
 const demoUsage = `usage: orchestrator demo [--auto-approve] [--locale nl|fr|en] [--tenant FILE] [--data DIR]
+       orchestrator demo alert-triage [--auto-approve] [...]: see orchestrator demo alert-triage --help
 
 Starts the Graph and ServiceDesk Plus emulators with demo data, an in-memory AD and IAM, and
 the local orchestrator on loopback. Posts the HR ticket's webhook, follows the execution,
@@ -42,6 +43,9 @@ change was verified.
 var errDemoFailed = errors.New("the offboarding did not complete: see the result above")
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "alert-triage" {
+		return runTriageDemo(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, demoUsage) }

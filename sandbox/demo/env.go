@@ -18,7 +18,9 @@ import (
 	"github.com/secamo/orchestrator/events/ingest"
 	"github.com/secamo/orchestrator/internal/local"
 	"github.com/secamo/orchestrator/sandbox/ad"
+	"github.com/secamo/orchestrator/sandbox/ec2"
 	"github.com/secamo/orchestrator/sandbox/graph"
+	"github.com/secamo/orchestrator/sandbox/intel"
 	"github.com/secamo/orchestrator/sandbox/ticketing"
 	"github.com/secamo/orchestrator/sandbox/ticketing/servicedeskplus"
 	"github.com/secamo/orchestrator/secrets"
@@ -48,6 +50,11 @@ type Environment struct {
 	SDP     *servicedeskplus.Server
 	AD      *ad.Directory
 	IAM     *AccessKeys
+	// EC2, AbuseIPDB and VirusTotal serve the alert-triage demo: the instance of the
+	// GuardDuty finding and the intel on the address it talks to.
+	EC2        *ec2.EC2
+	AbuseIPDB  *intel.AbuseIPDB
+	VirusTotal *intel.VirusTotal
 	// Ticket is the seeded HR request.
 	Ticket ticketing.Record
 	// Emails receives every approval e-mail the runtime sends.
@@ -91,6 +98,15 @@ func Start(ctx context.Context, cfg *tenants.Config, opts Options) (env *Environ
 		return nil, err
 	}
 	e.IAM = NewAccessKeys()
+	e.EC2 = ec2.New(nil)
+	if err := SeedEC2(e.EC2); err != nil {
+		return nil, err
+	}
+	abuseKey, vtKey := randomHex(), randomHex()
+	abuseURL, vtURL, err := e.startIntel(abuseKey, vtKey)
+	if err != nil {
+		return nil, err
+	}
 
 	graphSrv, sdpSrv := ticketing.Start(e.Graph), e.SDP.Start()
 	e.servers = append(e.servers, graphSrv, sdpSrv)
@@ -105,11 +121,18 @@ func Start(ctx context.Context, cfg *tenants.Config, opts Options) (env *Environ
 	}
 
 	ro := opts.Runtime
-	ro.Secrets = secrets.Static{
+	static := secrets.Static{
 		cfg.Ticketing.Credentials: sdpToken,
 		cfg.Approvals.SigningKey:  randomHex() + randomHex(),
 		cfg.Events.WebhookSecret:  e.webhookToken,
 	}
+	for ref, key := range map[secrets.Ref]string{cfg.Triage.Intel.AbuseIPDBKey: abuseKey, cfg.Triage.Intel.VirusTotalKey: vtKey} {
+		if ref != "" {
+			static[ref] = key
+		}
+	}
+	ro.Secrets = static
+	ro.Containment, ro.AbuseIPDBURL, ro.VirusTotalURL = e.EC2, abuseURL, vtURL
 	ro.GraphToken, ro.AD, ro.AccessKeys, ro.LinksToServer = graphToken, e.AD, e.IAM, true
 	ro.EmailSent = func(m notify.Email) {
 		select {
