@@ -79,7 +79,7 @@ func (s *Steps) planEntra(ctx context.Context, u Subject) ([]PlanItem, error) {
 		return nil, fmt.Errorf("listing Entra memberships of %q: %w", u.UserPrincipalName, err)
 	}
 	for _, m := range memberships {
-		items = append(items, PlanItem{Kind: KindGroup, ID: m.ID, Name: m.DisplayName, SkipReason: membershipSkipReason(m, u)})
+		items = append(items, PlanItem{Kind: KindGroup, ID: m.ID, Name: m.DisplayName, SkipReason: membershipSkipReason(m, u), Membership: m.Kind})
 	}
 
 	licenses, err := s.EntraLicenses.Licenses(ctx, u.Entra.ID)

@@ -180,7 +180,7 @@ func TestBuildPlanItems(t *testing.T) {
 func TestBuildPlanSummaryAndApproval(t *testing.T) {
 	w := newWorld(t)
 	_, p := w.plan(t)
-	want := "Disable the account of Jan Peeters, revoke its sign-in sessions, remove 3 group memberships, remove 1 licence, deactivate 1 AWS access key and disable the AD account and move it to " + offOU + "."
+	want := "Disable the account of Jan Peeters, revoke its sign-in sessions, remove 3 memberships, remove 1 licence, deactivate 1 AWS access key and disable the AD account and move it to " + offOU + "."
 	if p.Summary != want {
 		t.Errorf("summary =\n%s\nwant\n%s", p.Summary, want)
 	}
@@ -202,7 +202,7 @@ func TestBuildPlanSummaryInDutch(t *testing.T) {
 	w := newWorld(t)
 	w.steps.Tenant.Locale = "nl"
 	_, p := w.plan(t)
-	if !strings.HasPrefix(p.Summary, "Het account van Jan Peeters uitschakelen, de aanmeldsessies intrekken, 3 groepslidmaatschappen verwijderen") {
+	if !strings.HasPrefix(p.Summary, "Het account van Jan Peeters uitschakelen, de aanmeldsessies intrekken, 3 lidmaatschappen verwijderen") {
 		t.Errorf("Dutch summary = %q", p.Summary)
 	}
 }
@@ -622,5 +622,23 @@ func TestInOU(t *testing.T) {
 		if got := inOU(tt.dn, tt.ou); got != tt.want {
 			t.Errorf("inOU(%q, %q) = %v, want %v", tt.dn, tt.ou, got, tt.want)
 		}
+	}
+}
+
+func TestDescribeNamesDirectoryRoles(t *testing.T) {
+	item := PlanItem{Kind: KindGroup, ID: "r1", Name: "User Administrator", Membership: identity.KindDirectoryRole}
+	tests := map[string]string{
+		"en": "Remove the directory role User Administrator",
+		"nl": "De directoryrol User Administrator intrekken",
+		"fr": "Retirer le rôle d'annuaire User Administrator",
+	}
+	for locale, want := range tests {
+		if got := describe(textsFor(locale), item); got != want {
+			t.Errorf("describe(%s) = %q, want %q", locale, got, want)
+		}
+	}
+	group := PlanItem{Kind: KindGroup, ID: "g1", Name: "Sales"}
+	if got := describe(textsFor("en"), group); got != "Remove from group Sales" {
+		t.Errorf("describe(group) = %q, want the group text", got)
 	}
 }

@@ -3,18 +3,23 @@ package offboarding
 import (
 	"fmt"
 	"strings"
+
+	"github.com/secamo/orchestrator/adapters/identity"
 )
 
 // texts are the user-facing sentences of one language. Plural forms take the count first.
 type texts struct {
-	disableAccount  string // %s: display name
-	revokeSessions  string
-	removeGroups    func(n int) string
-	removeLicenses  func(n int) string
-	deactivateKeys  func(n int) string
-	disableAD       string // %s: target OU
-	and             string
-	itemText        map[ItemKind]string // %s: item name, %s: target
+	disableAccount string // %s: display name
+	revokeSessions string
+	removeGroups   func(n int) string
+	removeLicenses func(n int) string
+	deactivateKeys func(n int) string
+	disableAD      string // %s: target OU
+	and            string
+	itemText       map[ItemKind]string // %s: item name, %s: target
+	// membershipText replaces itemText[KindGroup] for a directory role or an administrative
+	// unit (%s: its name).
+	membershipText  map[identity.MembershipKind]string
 	status          map[Status]string
 	planHeader      string // %s: display name
 	resultHeader    string // %s: display name
@@ -42,7 +47,7 @@ var languages = map[string]*texts{
 	"en": {
 		disableAccount: "disable the account of %s",
 		revokeSessions: "revoke its sign-in sessions",
-		removeGroups:   plural("remove %d group membership", "remove %d group memberships"),
+		removeGroups:   plural("remove %d membership", "remove %d memberships"),
 		removeLicenses: plural("remove %d licence", "remove %d licences"),
 		deactivateKeys: plural("deactivate %d AWS access key", "deactivate %d AWS access keys"),
 		disableAD:      "disable the AD account and move it to %s",
@@ -55,6 +60,10 @@ var languages = map[string]*texts{
 			KindLicense:      "Remove licence %s",
 			KindADAccount:    "Disable the AD account %s, reset its password and move it to %s",
 			KindAccessKey:    "Deactivate AWS access key %s of IAM user %s",
+		},
+		membershipText: map[identity.MembershipKind]string{
+			identity.KindDirectoryRole:      "Remove the directory role %s",
+			identity.KindAdministrativeUnit: "Remove from administrative unit %s",
 		},
 		status: map[Status]string{
 			StatusChanged: "done", StatusAlreadyDone: "already done", StatusVerified: "done and verified",
@@ -75,7 +84,7 @@ var languages = map[string]*texts{
 	"nl": {
 		disableAccount: "het account van %s uitschakelen",
 		revokeSessions: "de aanmeldsessies intrekken",
-		removeGroups:   plural("%d groepslidmaatschap verwijderen", "%d groepslidmaatschappen verwijderen"),
+		removeGroups:   plural("%d lidmaatschap verwijderen", "%d lidmaatschappen verwijderen"),
 		removeLicenses: plural("%d licentie verwijderen", "%d licenties verwijderen"),
 		deactivateKeys: plural("%d AWS-toegangssleutel deactiveren", "%d AWS-toegangssleutels deactiveren"),
 		disableAD:      "het AD-account uitschakelen en verplaatsen naar %s",
@@ -88,6 +97,10 @@ var languages = map[string]*texts{
 			KindLicense:      "Licentie %s verwijderen",
 			KindADAccount:    "Het AD-account %s uitschakelen, het wachtwoord opnieuw instellen en verplaatsen naar %s",
 			KindAccessKey:    "AWS-toegangssleutel %s van IAM-gebruiker %s deactiveren",
+		},
+		membershipText: map[identity.MembershipKind]string{
+			identity.KindDirectoryRole:      "De directoryrol %s intrekken",
+			identity.KindAdministrativeUnit: "Verwijderen uit administratieve eenheid %s",
 		},
 		status: map[Status]string{
 			StatusChanged: "uitgevoerd", StatusAlreadyDone: "was al zo", StatusVerified: "uitgevoerd en gecontroleerd",
@@ -108,7 +121,7 @@ var languages = map[string]*texts{
 	"fr": {
 		disableAccount: "désactiver le compte de %s",
 		revokeSessions: "révoquer ses sessions de connexion",
-		removeGroups:   plural("retirer %d appartenance à un groupe", "retirer %d appartenances à des groupes"),
+		removeGroups:   plural("retirer %d appartenance", "retirer %d appartenances"),
 		removeLicenses: plural("retirer %d licence", "retirer %d licences"),
 		deactivateKeys: plural("désactiver %d clé d'accès AWS", "désactiver %d clés d'accès AWS"),
 		disableAD:      "désactiver le compte AD et le déplacer vers %s",
@@ -121,6 +134,10 @@ var languages = map[string]*texts{
 			KindLicense:      "Retirer la licence %s",
 			KindADAccount:    "Désactiver le compte AD %s, réinitialiser son mot de passe et le déplacer vers %s",
 			KindAccessKey:    "Désactiver la clé d'accès AWS %s de l'utilisateur IAM %s",
+		},
+		membershipText: map[identity.MembershipKind]string{
+			identity.KindDirectoryRole:      "Retirer le rôle d'annuaire %s",
+			identity.KindAdministrativeUnit: "Retirer de l'unité administrative %s",
 		},
 		status: map[Status]string{
 			StatusChanged: "fait", StatusAlreadyDone: "déjà fait", StatusVerified: "fait et vérifié",
@@ -198,6 +215,9 @@ func describe(t *texts, it PlanItem) string {
 		name = it.ID
 	}
 	format := t.itemText[it.Kind]
+	if f, ok := t.membershipText[it.Membership]; ok && it.Kind == KindGroup {
+		format = f
+	}
 	if strings.Count(format, "%s") == 2 {
 		return fmt.Sprintf(format, name, it.Target)
 	}

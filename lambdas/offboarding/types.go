@@ -58,6 +58,9 @@ type PlanItem struct {
 	// SkipReason is set for an item that is listed for completeness but not changed, such
 	// as a dynamic group or a licence assigned through a group.
 	SkipReason string `json:"skipReason,omitempty"`
+	// Membership tells, for a KindGroup item, whether it is a group, a directory role or an
+	// administrative unit, so texts name it correctly; empty means a group.
+	Membership identity.MembershipKind `json:"membership,omitempty"`
 }
 
 // Plan is the list of changes offboarding will make, built before approval.
