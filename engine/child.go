@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/secamo/orchestrator/asl"
+	"github.com/secamo/orchestrator/engine/store"
 )
 
 // startChild runs arn:aws:states:::states:startExecution: a child execution on this engine.
@@ -44,8 +46,9 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 		pattern = kind.pattern
 	}
 	// NOTE: with a store, a crash before commitToken below makes this task run again after
-	// a restart. A child with a Name is found again and relinked, but one without a Name
-	// gets a new random name and runs a second time.
+	// a restart. A running child with a Name is found again and relinked. One that ended
+	// before the task ran again gives ExecutionAlreadyExists, and one without a Name gets a
+	// new random name and runs a second time.
 	childARN, err := th.e.startExecution(ctx, arn, name, input, parentToken, pattern)
 	if err != nil {
 		fail := failf("StepFunctions."+errorTypeName(err), err.Error())
@@ -117,17 +120,33 @@ func (e *Engine) relinkChild(ctx context.Context, x *execution, parentToken, syn
 	x.mu.Lock()
 	_, waiting := e.tokens[x.parentToken]
 	e.mu.Unlock()
+
 	if waiting {
 		// Another task still waits for this child, which keeps its link.
 		x.mu.Unlock()
 		return nil
 	}
 	x.parentToken, x.syncPattern = parentToken, syncPattern
+	reported := x.reported
 	x.mu.Unlock()
+
+	if reported {
+		// The child ended after StartExecution found it running, and its end went to the
+		// old token, which no task waits on.
+		e.completeChild(x)
+		return nil
+	}
 	if e.store == nil {
 		return nil
 	}
-	if err := e.store.LinkParent(ctx, x.ExecutionARN, parentToken, syncPattern); err != nil {
+
+	err := e.store.LinkParent(ctx, x.ExecutionARN, parentToken, syncPattern)
+	var ended *store.ExecutionDoesNotExist
+	if errors.As(err, &ended) {
+		// The child ended meanwhile; completeChild reports it to the new token.
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("linking execution %q to its parent task: %w", x.ExecutionARN, err)
 	}
 	return nil
@@ -159,6 +178,7 @@ func (e *Engine) completeChild(x *execution) {
 		}
 	}
 	token := x.parentToken
+	x.reported = true
 	x.mu.Unlock()
 	if token == "" {
 		return

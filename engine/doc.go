@@ -30,6 +30,7 @@
 //   - Without Options.Store, executions live in memory: a restart loses them, and only the
 //     last Options.MaxFinishedExecutions finished ones are kept.
 //   - With a store, a startExecution task that stopped between starting its child and
-//     committing its task token runs again after a restart. A child without a Name then
-//     starts a second time; a named one is found again and linked to the new task.
+//     committing its task token runs again after a restart. A running named child is found
+//     again and linked to the new task, but a named child that has ended gives
+//     ExecutionAlreadyExists, and a child without a Name starts a second time.
 package engine

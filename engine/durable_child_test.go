@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"path/filepath"
 	"sync/atomic"
@@ -72,7 +73,52 @@ func sameHistory(t *testing.T, name string, events, want []HistoryEvent) {
 	}
 }
 
+// uncommitParentToken rewrites the database at path as if the engine had stopped after
+// starting the child and before committing the parent task's token. The parent's token and
+// the events after its checkpoint are removed, and the child keeps its link to that token.
+func uncommitParentToken(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const parent = `(SELECT id FROM executions WHERE name = 'run-1')`
+	for _, q := range []string{
+		`DELETE FROM task_tokens WHERE execution_id = ` + parent,
+		`DELETE FROM history_events WHERE execution_id = ` + parent + ` AND id > (SELECT last_event_id FROM checkpoints WHERE execution_id = ` + parent + `)`,
+		`UPDATE executions SET last_event_id = (SELECT last_event_id FROM checkpoints WHERE execution_id = ` + parent + `) WHERE id = ` + parent,
+	} {
+		res, err := db.Exec(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			t.Fatalf("%s changed no row", q)
+		}
+	}
+}
+
 func TestDurableSyncChildAcrossRestart(t *testing.T) {
+	tests := []struct {
+		name string
+		// beforeRestart changes the database file between the two engines.
+		beforeRestart func(t *testing.T, path string)
+	}{
+		{name: "parent token committed"},
+		{name: "parent token not yet committed", beforeRestart: uncommitParentToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			syncChildAcrossRestart(t, tt.beforeRestart)
+		})
+	}
+}
+
+// syncChildAcrossRestart stops a durable engine while a .sync:2 child waits on a task token
+// and recovers on a new engine. It then calls SendTaskSuccess with the child's token and
+// compares both executions with an uninterrupted run.
+func syncChildAcrossRestart(t *testing.T, beforeRestart func(t *testing.T, path string)) {
 	tokens := make(chan string, 4)
 	var askCalls atomic.Int64
 	handlers := map[string]Handler{"ask": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
@@ -104,11 +150,19 @@ func TestDurableSyncChildAcrossRestart(t *testing.T) {
 	<-clock.armed
 	<-clock.armed
 	first.Close()
+	if beforeRestart != nil {
+		beforeRestart(t, path)
+	}
 
-	second := New(Options{Clock: frozenClock{armed: make(chan time.Duration, 4)}, Store: openTestStore(t, path), Handlers: handlers})
+	secondClock := frozenClock{armed: make(chan time.Duration, 4)}
+	second := New(Options{Clock: secondClock, Store: openTestStore(t, path), Handlers: handlers})
 	if err := second.Recover(ctx); err != nil {
 		t.Fatalf("Recover: %v", err)
 	}
+	// Both tasks wait again before SendTaskSuccess; without a committed token the parent's
+	// task first runs again and relinks the child.
+	<-secondClock.armed
+	<-secondClock.armed
 	if err := second.SendTaskSuccess(ctx, token, `{"approved":true}`); err != nil {
 		t.Fatalf("SendTaskSuccess after the restart: %v", err)
 	}

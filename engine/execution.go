@@ -48,6 +48,8 @@ type execution struct {
 	// parentToken is the task token of a startExecution.sync task waiting for this execution.
 	parentToken string
 	syncPattern string // "sync" or "sync:2" for a child of a .sync task
+	// reported is set once completeChild has read parentToken to report the end.
+	reported bool
 	// resumes and results hold what Recover read from the store, by thread path, until
 	// the threads take them.
 	resumes map[string]*resumePoint
