@@ -87,6 +87,7 @@ type demoRun struct {
 	auto    bool
 	dataDir string
 	env     *demo.Environment
+	follow  *follower
 }
 
 // lockedWriter serialises writes: the history follower prints from its own goroutine while
@@ -140,6 +141,7 @@ func (d *demoRun) run(ctx context.Context, cfg *tenants.Config, opts demo.Option
 	followed := make(chan struct{})
 	go func() { follow.run(ctx); close(followed) }()
 
+	d.follow = follow
 	x, err := d.approveAndWait(ctx, arn)
 	follow.stop()
 	<-followed
@@ -158,6 +160,9 @@ func (d *demoRun) approveAndWait(ctx context.Context, arn string) (*engine.Execu
 	go func() { x, werr = d.env.Runtime.Engine.Wait(ctx, arn); close(ended) }()
 	select {
 	case <-d.env.Emails:
+		if d.auto && d.follow != nil {
+			d.follow.awaitWaiting(5 * time.Second)
+		}
 		if err := d.approve(ctx); err != nil {
 			return nil, err
 		}

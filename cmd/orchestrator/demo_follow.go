@@ -19,10 +19,23 @@ type follower struct {
 	seen map[string]int // events printed per execution
 	once sync.Once
 	done chan struct{}
+
+	// waiting is closed once the follower has printed that the execution waits for a
+	// decision, so an automatic approval is shown after the states that led to it.
+	waiting     chan struct{}
+	waitingOnce sync.Once
 }
 
 func newFollower(e *engine.Engine, arn string, printf func(string, ...any)) *follower {
-	return &follower{engine: e, root: arn, printf: printf, seen: map[string]int{}, done: make(chan struct{})}
+	return &follower{engine: e, root: arn, printf: printf, seen: map[string]int{}, done: make(chan struct{}), waiting: make(chan struct{})}
+}
+
+// awaitWaiting blocks until the follower has printed the wait for a decision, at most limit.
+func (f *follower) awaitWaiting(limit time.Duration) {
+	select {
+	case <-f.waiting:
+	case <-time.After(limit):
+	}
 }
 
 // stop makes run print what is left and return.
@@ -74,6 +87,7 @@ func (f *follower) print(prefix string, ev engine.HistoryEvent) {
 		f.printf("%s%s: %v %v", prefix, ev.Type, ev.Details["error"], ev.Details["cause"])
 	case ev.Type == "TaskSubmitted" && isTokenWait(ev):
 		f.printf("%swaiting for the approval decision", prefix)
+		f.waitingOnce.Do(func() { close(f.waiting) })
 	}
 }
 

@@ -111,6 +111,7 @@ func (d *demoRun) runTriage(ctx context.Context, cfg *tenants.Config, opts demo.
 	follow := newFollower(env.Runtime.Engine, arn, d.printf)
 	followed := make(chan struct{})
 	go func() { follow.run(ctx); close(followed) }()
+	d.follow = follow
 	x, err := d.approveAndWait(ctx, arn)
 	follow.stop()
 	<-followed
