@@ -48,10 +48,14 @@ func (e *Engine) dropToken(token string) {
 	e.mu.Unlock()
 }
 
+// maxTaskTokenLength is the longest task token SendTaskSuccess, SendTaskFailure and
+// SendTaskHeartbeat accept, as in the Step Functions API reference.
+const maxTaskTokenLength = 2048
+
 // deliver hands a message to the task waiting on token.
 func (e *Engine) deliver(token string, msg any) error {
-	if token == "" || len(token) > 1024 {
-		return &InvalidToken{Message: "task token is empty or longer than 1024 characters"}
+	if token == "" || len(token) > maxTaskTokenLength {
+		return &InvalidToken{Message: fmt.Sprintf("task token is empty or longer than %d characters", maxTaskTokenLength)}
 	}
 	e.mu.Lock()
 	t, ok := e.tokens[token]
