@@ -46,38 +46,53 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(args) > 0 && args[0] == "alert-triage" {
 		return runTriageDemo(ctx, args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	opts, cfg, err := parseDemoFlags("demo", demoUsage, args, stderr)
+	if err != nil {
+		return err
+	}
+	d := &demoRun{out: &lockedWriter{w: stdout}, start: time.Now(), auto: opts.auto, dataDir: opts.dataDir}
+	return d.run(ctx, cfg, demo.Options{Locale: opts.locale}, opts.dataDir, stderr)
+}
+
+// demoFlags holds the options both demos take.
+type demoFlags struct {
+	auto    bool
+	locale  string
+	dataDir string
+}
+
+// parseDemoFlags parses the options both demos take, loads the tenant file and makes a data
+// folder when none is given.
+func parseDemoFlags(name, usage string, args []string, stderr io.Writer) (demoFlags, *tenants.Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, demoUsage) }
+	fs.Usage = func() { fmt.Fprintln(stderr, usage) }
 	auto := fs.Bool("auto-approve", false, "approve through the page's form")
 	locale := fs.String("locale", "", "nl, fr or en")
 	tenantFile := fs.String("tenant", "tenants/demo.yaml", "demo tenant file")
 	dataDir := fs.String("data", "", "data folder")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return demoFlags{}, nil, err
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return demoFlags{}, nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-
 	switch *locale {
 	case "", "nl", "fr", "en":
 	default:
-		return fmt.Errorf("--locale %q: use nl, fr or en", *locale)
+		return demoFlags{}, nil, fmt.Errorf("--locale %q: use nl, fr or en", *locale)
 	}
 	cfg, err := tenants.Load(*tenantFile)
 	if err != nil {
-		return err
+		return demoFlags{}, nil, err
 	}
-
 	if *dataDir == "" {
 		if *dataDir, err = os.MkdirTemp("", "orchestrator-demo-"); err != nil {
-			return err
+			return demoFlags{}, nil, err
 		}
 	}
-	d := &demoRun{out: &lockedWriter{w: stdout}, start: time.Now(), auto: *auto, dataDir: *dataDir}
-	return d.run(ctx, cfg, demo.Options{Locale: *locale}, *dataDir, stderr)
+	return demoFlags{auto: *auto, locale: *locale, dataDir: *dataDir}, cfg, nil
 }
 
 // demoRun prints the demo's progress.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,41 +38,15 @@ instance is isolated.
 var errTriageDemoFailed = errors.New("the alert triage did not isolate the instance: see the result above")
 
 func runTriageDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo alert-triage", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintln(stderr, triageDemoUsage) }
-	auto := fs.Bool("auto-approve", false, "approve through the page's form")
-	locale := fs.String("locale", "", "nl, fr or en")
-	tenantFile := fs.String("tenant", "tenants/demo.yaml", "demo tenant file")
-	dataDir := fs.String("data", "", "data folder")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	switch *locale {
-	case "", "nl", "fr", "en":
-	default:
-		return fmt.Errorf("--locale %q: use nl, fr or en", *locale)
-	}
-	cfg, err := tenants.Load(*tenantFile)
+	opts, cfg, err := parseDemoFlags("demo alert-triage", triageDemoUsage, args, stderr)
 	if err != nil {
 		return err
 	}
 	if !slices.Contains(cfg.Workflows, "alert-triage") {
-		return fmt.Errorf("%s: workflows is missing alert-triage, so the finding would start nothing: add it, as tenants/demo.yaml does", *tenantFile)
+		return fmt.Errorf("tenant %s: workflows is missing alert-triage, so the finding would start nothing: add it, as tenants/demo.yaml does", cfg.Name)
 	}
-
-	if *dataDir == "" {
-		if *dataDir, err = os.MkdirTemp("", "orchestrator-demo-"); err != nil {
-			return err
-		}
-	}
-	d := &demoRun{out: &lockedWriter{w: stdout}, start: time.Now(), auto: *auto, dataDir: *dataDir}
-	return d.runTriage(ctx, cfg, demo.Options{Locale: *locale}, stderr)
+	d := &demoRun{out: &lockedWriter{w: stdout}, start: time.Now(), auto: opts.auto, dataDir: opts.dataDir}
+	return d.runTriage(ctx, cfg, demo.Options{Locale: opts.locale}, stderr)
 }
 
 func (d *demoRun) runTriage(ctx context.Context, cfg *tenants.Config, opts demo.Options, stderr io.Writer) error {
