@@ -88,7 +88,8 @@ func reason(res normalize.Result, matched, disabled []string) string {
 	}
 	switch {
 	case res.Ticket != nil && res.Ticket.Kind == "":
-		return "the ticket matches none of the tenant's events.tickets rules, so it is no request a workflow handles"
+		return fmt.Sprintf("the %s ticket matches none of the tenant's events.tickets rules, so no workflow handles it: "+
+			"add a rule whose system and match fields fit it if it should", res.Ticket.System)
 	case res.Ticket != nil:
 		return fmt.Sprintf("no routing rule handles ticket kind %q", res.Ticket.Kind)
 	case res.Alert != nil:
