@@ -32,6 +32,9 @@ func (rt *Runtime) build(ctx context.Context) error {
 	}
 	rt.store = store
 
+	if err := rt.checkSigningKey(ctx); err != nil {
+		return err
+	}
 	reg := lambdas.Registry{}
 	steps, err := rt.steps(ctx)
 	if err != nil {
@@ -188,5 +191,18 @@ func (o *observedSender) Send(ctx context.Context, e notify.Email) error {
 		return err
 	}
 	o.sent(e)
+	return nil
+}
+
+// checkSigningKey resolves the approval link key at start-up, so a missing or short key stops
+// the runtime with the field's name instead of failing the first approval request.
+func (rt *Runtime) checkSigningKey(ctx context.Context) error {
+	key, err := rt.opts.Secrets.Resolve(ctx, rt.Tenant.Approvals.SigningKey)
+	if err != nil {
+		return fmt.Errorf("approvals.signingKey: %w", err)
+	}
+	if _, err := approvals.NewSigner([]byte(key)); err != nil {
+		return fmt.Errorf("approvals.signingKey: %w", err)
+	}
 	return nil
 }
