@@ -31,9 +31,9 @@ func (s *Store) CreateExecution(ctx context.Context, x Execution) (stored Execut
 	if machines == 0 {
 		return Execution{}, false, &StateMachineDoesNotExist{ARN: x.StateMachineARN}
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO executions (arn, name, state_machine_arn, input, status, started_at, parent_token, sync_pattern)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING`,
-		x.ARN, x.Name, x.StateMachineARN, x.Input, StatusRunning, nanos(x.StartedAt), x.ParentToken, x.SyncPattern)
+	res, err := tx.ExecContext(ctx, `INSERT INTO executions (arn, name, state_machine_arn, input, status, started_at, parent_token, sync_pattern, parent_execution)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (arn) DO NOTHING`,
+		x.ARN, x.Name, x.StateMachineARN, x.Input, StatusRunning, nanos(x.StartedAt), x.ParentToken, x.SyncPattern, x.ParentExecution)
 	if err != nil {
 		return Execution{}, false, fmt.Errorf("creating execution %q: %w", x.ARN, err)
 	}
@@ -86,6 +86,20 @@ func (s *Store) DescribeExecution(ctx context.Context, arn string) (Execution, e
 		return Execution{}, fmt.Errorf("reading execution %q: %w", arn, err)
 	}
 	return x, nil
+}
+
+// ParentExecution returns the ARN of the execution whose startExecution task started the
+// execution arn, "" for one started through the API, or *ExecutionDoesNotExist.
+func (s *Store) ParentExecution(ctx context.Context, arn string) (string, error) {
+	var parent string
+	err := s.reader.QueryRowContext(ctx, `SELECT parent_execution FROM executions WHERE arn = ?`, arn).Scan(&parent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", &ExecutionDoesNotExist{ARN: arn}
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the parent of execution %q: %w", arn, err)
+	}
+	return parent, nil
 }
 
 func scanExecution(r scanner) (Execution, error) {

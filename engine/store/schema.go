@@ -82,6 +82,9 @@ var migrations = []string{
 	// Version 3: the link from a .sync child execution to the task waiting for it.
 	`ALTER TABLE executions ADD COLUMN parent_token TEXT NOT NULL DEFAULT '';
 	ALTER TABLE executions ADD COLUMN sync_pattern TEXT NOT NULL DEFAULT '';`,
+
+	// Version 4: the parent execution of a child started by a startExecution task.
+	`ALTER TABLE executions ADD COLUMN parent_execution TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion is the schema version this code reads and writes.

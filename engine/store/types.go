@@ -43,6 +43,10 @@ type Execution struct {
 	// LinkParent write them; only RunningExecutions reads them back.
 	ParentToken string
 	SyncPattern string
+	// ParentExecution is the ARN of the execution whose startExecution task started this
+	// one, "" for one started through the API. CreateExecution writes it and
+	// Store.ParentExecution reads it.
+	ParentExecution string
 }
 
 // Event is one history event. Details is the JSON object that the API shows under the
