@@ -23,6 +23,11 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 	th.taskEvent("TaskScheduled", res, map[string]any{"region": th.e.opts.Region, "parameters": jsonText{params}})
 	arn, _ := m["StateMachineArn"].(string)
 	name, _ := m["Name"].(string)
+	if name == "" && th.e.store != nil && kind.pattern != "waitForTaskToken" {
+		// NOTE: a .waitForTaskToken child keeps a random name: the token in its input is
+		// new on each run, so a rerun starts a second child that carries the new token.
+		name = th.childName(run)
+	}
 	input := "{}"
 	switch v := m["Input"].(type) {
 	case nil:
@@ -46,10 +51,15 @@ func (th *thread) startChild(ctx context.Context, run *stateRun, kind taskKind, 
 		pattern = kind.pattern
 	}
 	// NOTE: with a store, a crash before commitToken below makes this task run again after
-	// a restart. A running child with a Name is found again and relinked. One that ended
-	// before the task ran again gives ExecutionAlreadyExists, and one without a Name gets a
-	// new random name and runs a second time.
-	childARN, err := th.e.startExecution(ctx, arn, name, input, parentToken, pattern)
+	// a restart, with the same child name. A running child is found again and relinked, and
+	// one this execution started that has ended gives its outcome to the task.
+	childARN, err := th.e.startExecution(ctx, arn, name, input, th.x.ExecutionARN, parentToken, pattern)
+	var exists *ExecutionAlreadyExists
+	if errors.As(err, &exists) {
+		if result, fail, ok := th.adoptEndedChild(ctx, res, kind, childARN); ok {
+			return result, fail
+		}
+	}
 	if err != nil {
 		fail := failf("StepFunctions."+errorTypeName(err), err.Error())
 		th.taskEvent("TaskStartFailed", res, map[string]any{"error": fail.Name, "cause": fail.Cause})
@@ -155,7 +165,20 @@ func (e *Engine) relinkChild(ctx context.Context, x *execution, parentToken, syn
 // completeChild reports the end of a .sync child execution to the task waiting for it.
 func (e *Engine) completeChild(x *execution) {
 	x.mu.Lock()
-	pattern := x.syncPattern
+	snapshot, pattern, token := x.Execution, x.syncPattern, x.parentToken
+	x.reported = true
+	x.mu.Unlock()
+	if token == "" {
+		return
+	}
+	if err := e.deliver(token, childResult(snapshot, x.inputValue, pattern)); err != nil {
+		e.log.Debug("parent task no longer waiting for child execution", "execution", x.ExecutionARN, "error", fmt.Sprint(err))
+	}
+}
+
+// childResult builds what a .sync (pattern "sync") or .sync:2 task gets from its ended
+// child x, whose input parses to inputValue.
+func childResult(x Execution, inputValue any, pattern string) tokenResult {
 	desc := map[string]any{
 		"ExecutionArn":    x.ExecutionARN,
 		"StateMachineArn": x.StateMachineARN,
@@ -177,28 +200,19 @@ func (e *Engine) completeChild(x *execution) {
 			desc["Cause"] = x.Cause
 		}
 	}
-	token := x.parentToken
-	x.reported = true
-	x.mu.Unlock()
-	if token == "" {
-		return
-	}
 	if pattern == "sync:2" {
-		desc["Input"] = x.inputValue
+		desc["Input"] = inputValue
 		if out, ok := desc["Output"].(string); ok {
 			desc["Output"] = decodeJSON(out)
 		}
 	}
-	msg := tokenResult{output: desc}
 	if x.Status != StatusSucceeded {
 		// A failed child fails the task with States.TaskFailed and its description as the
 		// cause, as the AWS recordings show, even when the child's error is States.Timeout.
 		// NOTE: children that timed out or were stopped are treated alike, unverified.
-		msg = tokenResult{fail: &Failure{Name: asl.ErrorTaskFailed, Cause: jsonString(desc)}}
+		return tokenResult{fail: &Failure{Name: asl.ErrorTaskFailed, Cause: jsonString(desc)}}
 	}
-	if err := e.deliver(token, msg); err != nil {
-		e.log.Debug("parent task no longer waiting for child execution", "execution", x.ExecutionARN, "error", fmt.Sprint(err))
-	}
+	return tokenResult{output: desc}
 }
 
 // epochMillis writes a time as the startExecution integration does: milliseconds since the

@@ -29,8 +29,7 @@
 //     would fail on AWS runs on here until it ends or is stopped.
 //   - Without Options.Store, executions live in memory: a restart loses them, and only the
 //     last Options.MaxFinishedExecutions finished ones are kept.
-//   - With a store, a startExecution task that stopped between starting its child and
-//     committing its task token runs again after a restart. A running named child is found
-//     again and linked to the new task, but a named child that has ended gives
-//     ExecutionAlreadyExists, and a child without a Name starts a second time.
+//   - With a store, a startExecution task (plain, .sync or .sync:2) without a Name gives
+//     its child a name derived from the parent execution, the state and its entry, where
+//     AWS picks a random one. A task that runs again after a restart finds its child so.
 package engine

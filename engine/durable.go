@@ -379,7 +379,7 @@ func (e *Engine) createStored(ctx context.Context, x *execution) (bool, error) {
 	_, created, err := e.store.CreateExecution(ctx, store.Execution{
 		ARN: x.ExecutionARN, Name: x.Name, StateMachineARN: x.StateMachineARN,
 		Input: x.Input, Status: store.StatusRunning, StartedAt: x.StartDate,
-		ParentToken: x.parentToken, SyncPattern: x.syncPattern,
+		ParentToken: x.parentToken, SyncPattern: x.syncPattern, ParentExecution: x.parentARN,
 	})
 	var exists *store.ExecutionAlreadyExists
 	if errors.As(err, &exists) {

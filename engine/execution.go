@@ -48,6 +48,9 @@ type execution struct {
 	// parentToken is the task token of a startExecution.sync task waiting for this execution.
 	parentToken string
 	syncPattern string // "sync" or "sync:2" for a child of a .sync task
+	// parentARN is the execution whose startExecution task started this one, "" for one
+	// started through the API. The store keeps it so a rerun of that task can adopt it.
+	parentARN string
 	// reported is set once completeChild has read parentToken to report the end.
 	reported bool
 	// resumes and results hold what Recover read from the store, by thread path, until
@@ -60,12 +63,12 @@ type execution struct {
 // "{}"). A name of "" gets a random one. Starting a name again with the same input returns
 // the existing execution, as AWS does for a running Standard workflow.
 func (e *Engine) StartExecution(ctx context.Context, stateMachineARN, name, input string) (string, error) {
-	return e.startExecution(ctx, stateMachineARN, name, input, "", "")
+	return e.startExecution(ctx, stateMachineARN, name, input, "", "", "")
 }
 
-// startExecution starts an execution; parentToken and syncPattern are set for the child of
-// a startExecution.sync or .sync:2 task.
-func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, input, parentToken, syncPattern string) (string, error) {
+// startExecution starts an execution. parentARN is set for the child of a startExecution
+// task. parentToken and syncPattern are set for the child of a .sync or .sync:2 task.
+func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, input, parentARN, parentToken, syncPattern string) (string, error) {
 	e.mu.Lock()
 	sm, ok := e.machines[stateMachineARN]
 	e.mu.Unlock()
@@ -96,7 +99,7 @@ func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, inpu
 			}
 			return arn, nil
 		}
-		return "", &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", arn)}
+		return arn, &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", arn)}
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x := &execution{
@@ -112,6 +115,7 @@ func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, inpu
 		done:        make(chan struct{}),
 		parentToken: parentToken,
 		syncPattern: syncPattern,
+		parentARN:   parentARN,
 	}
 	e.executions[arn] = x
 	e.mu.Unlock()
