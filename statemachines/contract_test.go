@@ -27,7 +27,7 @@ import (
 
 // stepPackages are the folders of the packages whose steps the registry holds; their
 // exported error types are the names ASL files may match.
-var stepPackages = []string{"../lambdas", "../lambdas/offboarding", "../lambdas/approval", "../lambdas/triage"}
+var stepPackages = []string{"../lambdas", "../lambdas/offboarding", "../lambdas/approval", "../lambdas/triage", "../lambdas/steperr"}
 
 // taskTokenErrors are error names that no step returns but that a task-token failure
 // reports: the approval service fails a rejected approval's task with this name.

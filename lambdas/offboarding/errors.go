@@ -9,6 +9,7 @@ import (
 	"github.com/secamo/orchestrator/adapters/identity"
 	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/steperr"
 )
 
 // ExcludedAccount is returned when the tenant's exclusions forbid offboarding the user.
@@ -32,13 +33,15 @@ func (e *OffboardingIncomplete) Error() string {
 	return fmt.Sprintf("offboarding incomplete: %d planned changes not in place: %s", len(e.Items), strings.Join(e.Items, "; "))
 }
 
-// NotConfigured is returned when a step needs a system the tenant file does not configure,
-// or whose adapter the entry point did not build.
-type NotConfigured struct{ What string }
-
-func (e *NotConfigured) Error() string {
-	return fmt.Sprintf("%s not configured for this tenant: add it to the tenant file, or remove the step from the workflow", e.What)
-}
+// Error types shared with the other step packages; see package steperr.
+type (
+	NotConfigured     = steperr.NotConfigured
+	PermissionDenied  = steperr.PermissionDenied
+	Throttled         = steperr.Throttled
+	TicketNotFound    = steperr.TicketNotFound
+	InvalidTicketData = steperr.InvalidTicketData
+	InvalidInput      = steperr.InvalidInput
+)
 
 // The error types below wrap an adapter's error and keep its whole message. Their names are
 // what Retry and Catch match, so a step converts its adapter errors into them before
@@ -52,44 +55,13 @@ type UserNotFound struct{ Err error }
 // synchronised from on-premises AD.
 type SyncedFromOnPrem struct{ Err error }
 
-// PermissionDenied is returned when a directory, the ticketing system or AWS rejects the
-// orchestrator's identity.
-type PermissionDenied struct{ Err error }
-
-// Throttled is returned when a system still throttles the call after the adapter's own
-// retries. The state machines retry it with backoff.
-type Throttled struct{ Err error }
-
-// TicketNotFound is returned when the request ticket does not exist.
-type TicketNotFound struct{ Err error }
-
-// InvalidTicketData is returned when the ticket lacks what the workflow needs (the leaver's
-// user principal name) or the ticketing system rejects what a step sends.
-type InvalidTicketData struct{ Err error }
-
-// InvalidInput is returned when a step's input is well-formed JSON but misses a value the
-// step needs.
-type InvalidInput struct{ Err error }
-
-func (e *UserNotFound) Error() string      { return e.Err.Error() }
-func (e *UserNotFound) Unwrap() error      { return e.Err }
-func (e *SyncedFromOnPrem) Error() string  { return e.Err.Error() }
-func (e *SyncedFromOnPrem) Unwrap() error  { return e.Err }
-func (e *PermissionDenied) Error() string  { return e.Err.Error() }
-func (e *PermissionDenied) Unwrap() error  { return e.Err }
-func (e *Throttled) Error() string         { return e.Err.Error() }
-func (e *Throttled) Unwrap() error         { return e.Err }
-func (e *TicketNotFound) Error() string    { return e.Err.Error() }
-func (e *TicketNotFound) Unwrap() error    { return e.Err }
-func (e *InvalidTicketData) Error() string { return e.Err.Error() }
-func (e *InvalidTicketData) Unwrap() error { return e.Err }
-func (e *InvalidInput) Error() string      { return e.Err.Error() }
-func (e *InvalidInput) Unwrap() error      { return e.Err }
+func (e *UserNotFound) Error() string     { return e.Err.Error() }
+func (e *UserNotFound) Unwrap() error     { return e.Err }
+func (e *SyncedFromOnPrem) Error() string { return e.Err.Error() }
+func (e *SyncedFromOnPrem) Unwrap() error { return e.Err }
 
 // invalidInput returns an *InvalidInput with a formatted message.
-func invalidInput(format string, args ...any) error {
-	return &InvalidInput{Err: fmt.Errorf(format, args...)}
-}
+func invalidInput(format string, args ...any) error { return steperr.InvalidInputf(format, args...) }
 
 // classify replaces *err with the step error type that matches its chain, so the outermost
 // error carries the name the state machine matches. An error that already is a step error,

@@ -2,20 +2,22 @@ package triage
 
 import (
 	"errors"
-	"fmt"
 
 	awsadapter "github.com/secamo/orchestrator/adapters/cloud/aws"
 	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/steperr"
 )
 
-// NotConfigured is returned when a step needs an adapter that the entry point did not
-// build for this tenant.
-type NotConfigured struct{ What string }
-
-func (e *NotConfigured) Error() string {
-	return fmt.Sprintf("%s not configured for this tenant: add it to the tenant file, or remove the step from the workflow", e.What)
-}
+// Error types shared with the other step packages; see package steperr.
+type (
+	NotConfigured     = steperr.NotConfigured
+	PermissionDenied  = steperr.PermissionDenied
+	Throttled         = steperr.Throttled
+	TicketNotFound    = steperr.TicketNotFound
+	InvalidTicketData = steperr.InvalidTicketData
+	InvalidInput      = steperr.InvalidInput
+)
 
 // The error types below wrap an adapter's error and keep its whole message. Their names are
 // what Retry and Catch match.
@@ -28,42 +30,12 @@ type ProtectedResource struct{ Err error }
 // tenant's account and region.
 type InstanceNotFound struct{ Err error }
 
-// PermissionDenied is returned when AWS or the ticketing system rejects the orchestrator's
-// identity.
-type PermissionDenied struct{ Err error }
-
-// Throttled is returned when a system still throttles the call after the adapter's own
-// retries. The state machine retries it with backoff.
-type Throttled struct{ Err error }
-
-// TicketNotFound is returned when the case ticket no longer exists.
-type TicketNotFound struct{ Err error }
-
-// InvalidTicketData is returned when the ticketing system rejects what a step sends.
-type InvalidTicketData struct{ Err error }
-
-// InvalidInput is returned when a step's input is well-formed JSON but misses a value the
-// step needs.
-type InvalidInput struct{ Err error }
-
 func (e *ProtectedResource) Error() string { return e.Err.Error() }
 func (e *ProtectedResource) Unwrap() error { return e.Err }
 func (e *InstanceNotFound) Error() string  { return e.Err.Error() }
 func (e *InstanceNotFound) Unwrap() error  { return e.Err }
-func (e *PermissionDenied) Error() string  { return e.Err.Error() }
-func (e *PermissionDenied) Unwrap() error  { return e.Err }
-func (e *Throttled) Error() string         { return e.Err.Error() }
-func (e *Throttled) Unwrap() error         { return e.Err }
-func (e *TicketNotFound) Error() string    { return e.Err.Error() }
-func (e *TicketNotFound) Unwrap() error    { return e.Err }
-func (e *InvalidTicketData) Error() string { return e.Err.Error() }
-func (e *InvalidTicketData) Unwrap() error { return e.Err }
-func (e *InvalidInput) Error() string      { return e.Err.Error() }
-func (e *InvalidInput) Unwrap() error      { return e.Err }
 
-func invalidInput(format string, args ...any) error {
-	return &InvalidInput{Err: fmt.Errorf(format, args...)}
-}
+func invalidInput(format string, args ...any) error { return steperr.InvalidInputf(format, args...) }
 
 // classify replaces *err with the step error type that matches its chain, so the outermost
 // error carries the name the state machine matches. Steps call it with defer.
