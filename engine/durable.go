@@ -255,7 +255,7 @@ func (x *execution) takeResume(path string) *resumePoint {
 	return r
 }
 
-// dropRecovered forgets the recovered results and positions of the threads under path that
+// dropRecovered discards the recovered results and positions of the threads under path that
 // no child took, so a retry of the Map or Parallel state starts them afresh.
 func (x *execution) dropRecovered(path string) {
 	x.mu.Lock()

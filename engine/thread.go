@@ -29,7 +29,7 @@ type thread struct {
 	path   string       // the store's thread path: "" for the top level, "Map:3" for an iteration
 	buf    []event      // events recorded since the last commit, without ids yet
 	next   *removals    // removals that ride on the next commit
-	resume *resumePoint // where a recovered thread continues; nil for a fresh one
+	resume *resumePoint // position a recovered thread continues from; nil for a fresh one
 }
 
 // Position is the serializable position of a thread between two transitions. With

@@ -30,8 +30,8 @@ const (
 )
 
 // Result is one service's verdict on one indicator. Exactly one of three cases holds: a
-// scored result (Skipped and Unavailable false), Skipped (no request was sent, Reason says
-// why) or Unavailable (the service returned no score, Reason says why). A scored result may
+// scored result (Skipped and Unavailable false), Skipped (no request was sent, Reason gives
+// why) or Unavailable (the service returned no score, Reason gives why). A scored result may
 // carry a Reason too, such as "no report" next to the verdict unknown.
 type Result struct {
 	Indicator string    `json:"indicator"`

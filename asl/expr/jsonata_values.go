@@ -5,8 +5,8 @@ import (
 	"reflect"
 )
 
-// jsonataNull is how the JSONata library represents JSON null; a nil interface is undefined
-// to it.
+// jsonataNull is the JSONata library's representation of JSON null. The library treats a
+// nil interface as undefined.
 var jsonataNull = (*any)(nil)
 
 // toJSONataValue replaces every JSON null in v with jsonataNull, copying only the objects and

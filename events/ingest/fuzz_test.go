@@ -24,7 +24,7 @@ type discardQuarantine struct{}
 func (discardQuarantine) Keep(ctx context.Context, r Record) error { return nil }
 
 // FuzzHandler posts arbitrary authenticated bodies to every system and checks that the handler
-// answers with a JSON body and a known status instead of panicking.
+// responds with a JSON body and a known status instead of panicking.
 func FuzzHandler(f *testing.F) {
 	cfg, err := tenants.Load("../testdata/tenant.yaml")
 	if err != nil {

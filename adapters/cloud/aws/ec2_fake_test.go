@@ -23,8 +23,8 @@ type fakeEC2 struct {
 	groups    map[string]*ec2types.SecurityGroup
 	snapshots []ec2types.Snapshot
 	calls     []string
-	// fail makes the named operation return the error; the count says how many calls fail
-	// (0 means every call).
+	// fail makes the named operation return the error. The count is the number of calls that
+	// fail (0 means every call).
 	fail map[string]failure
 	next int
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // passwordLength is the length of the random passwords. A password policy with a longer
-// minimum length rejects them, and ResetPassword then says so.
+// minimum length rejects them, and ResetPassword then returns that error.
 const passwordLength = 40
 
 // The password alphabet has the four character classes that AD's complexity rule counts.

@@ -6,9 +6,9 @@
 //
 // Requests carry the API key in the x-apikey header and pass through an intel.Gate whose
 // default of 4 requests per minute with a burst of 1 matches the public API. The public API
-// also has a daily quota, which the gate cannot see: VirusTotal answers 429
-// QuotaExceededError when a minute or daily quota is used up, and the lookup then reports the
-// service unavailable unless the response carries a Retry-After short enough to wait for.
+// also has a daily quota, which the gate cannot see. VirusTotal returns 429
+// QuotaExceededError when a minute or daily quota is used up. The lookup then reports the
+// service unavailable, unless the response carries a Retry-After short enough to wait for.
 // Private and other special-purpose addresses are skipped without a request.
 package virustotal
 
