@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"syscall"
@@ -69,10 +68,12 @@ func increment(ctx context.Context, in counter) (counter, error) {
 	return counter{I: in.I + 1}, nil
 }
 
-func runEngine(b *testing.B, def string, input any, transitions int) {
+// runEngine runs def on the engine: with StartSyncExecution, which runs on the calling
+// goroutine as coinbase/step's Execute does, or with StartExecution and Wait when async is set.
+func runEngine(b *testing.B, def string, input any, transitions int, async bool) {
 	e := engine.New(engine.Options{
 		Clock:  engine.NewVirtualClock(time.Unix(0, 0)),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: slog.New(slog.DiscardHandler),
 		// coinbase/step keeps no finished executions; keep few here too.
 		MaxFinishedExecutions: 10,
 		Handlers: map[string]engine.Handler{
@@ -96,11 +97,7 @@ func runEngine(b *testing.B, def string, input any, transitions int) {
 	b.ResetTimer()
 	start, cpu0 := time.Now(), cpuTime()
 	for range b.N {
-		x, err := e.StartExecution(ctx, arn, "", string(in))
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := e.Wait(ctx, x)
+		res, err := startAndWait(ctx, e, arn, string(in), async)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -109,6 +106,17 @@ func runEngine(b *testing.B, def string, input any, transitions int) {
 		}
 	}
 	report(b, start, cpu0, transitions)
+}
+
+func startAndWait(ctx context.Context, e *engine.Engine, arn, input string, async bool) (*engine.Execution, error) {
+	if !async {
+		return e.StartSyncExecution(ctx, arn, "", input)
+	}
+	x, err := e.StartExecution(ctx, arn, "", input)
+	if err != nil {
+		return nil, err
+	}
+	return e.Wait(ctx, x)
 }
 
 // cpuTime returns the CPU time the process has used, user and system.
@@ -151,20 +159,22 @@ func runStep(b *testing.B, def string, input any, transitions int) {
 
 func BenchmarkPassChain(b *testing.B) {
 	in := map[string]any{"n": 1.0}
-	b.Run("engine/1000", func(b *testing.B) { runEngine(b, passChain(1000), in, 1000) })
-	b.Run("engine/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120) })
+	b.Run("engine/1000", func(b *testing.B) { runEngine(b, passChain(1000), in, 1000, false) })
+	b.Run("engine/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120, false) })
+	b.Run("engine-async/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120, true) })
 	b.Run("step/120", func(b *testing.B) { runStep(b, passChain(120), in, 120) })
 }
 
 func BenchmarkChoiceLoop(b *testing.B) {
 	in := map[string]any{"i": 0.0}
-	b.Run("engine/10000", func(b *testing.B) { runEngine(b, choiceLoop(10000), in, 2*10000+1) })
-	b.Run("engine/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1) })
+	b.Run("engine/10000", func(b *testing.B) { runEngine(b, choiceLoop(10000), in, 2*10000+1, false) })
+	b.Run("engine/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1, false) })
+	b.Run("engine-async/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1, true) })
 	b.Run("step/60", func(b *testing.B) { runStep(b, choiceLoop(60), in, 2*60+1) })
 }
 
 func BenchmarkMap10000(b *testing.B) {
 	in := mapInput(10000)
-	b.Run("engine", func(b *testing.B) { runEngine(b, mapDefinition, in, 10000+1) })
+	b.Run("engine", func(b *testing.B) { runEngine(b, mapDefinition, in, 10000+1, false) })
 	b.Run("step", func(b *testing.B) { runStep(b, mapDefinition, in, 10000+1) })
 }

@@ -108,14 +108,13 @@ type stateMachine struct {
 
 var (
 	placeholderPattern = regexp.MustCompile(`\$\{([^}]*)\}`)
-	namePattern        = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,80}$`)
 )
 
 // CreateStateMachine validates definition after filling its ${Name} placeholders from
 // substitutions and registers it under name. Creating the same name again replaces the
 // definition. It returns the state machine ARN, or *InvalidDefinition listing every problem.
 func (e *Engine) CreateStateMachine(ctx context.Context, name string, definition []byte, substitutions map[string]string) (string, error) {
-	if !namePattern.MatchString(name) {
+	if !validName(name) {
 		return "", &InvalidName{Message: fmt.Sprintf("state machine name %q is invalid: use 1 to 80 letters, digits, '.', '-' or '_'", name)}
 	}
 	text, err := substitute(string(definition), substitutions)
@@ -186,4 +185,18 @@ func newUUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// validName reports whether name is 1 to 80 letters, digits, '.', '-' or '_'.
+func validName(name string) bool {
+	if len(name) == 0 || len(name) > 80 {
+		return false
+	}
+	for i := range len(name) {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

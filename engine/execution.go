@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -66,40 +65,75 @@ func (e *Engine) StartExecution(ctx context.Context, stateMachineARN, name, inpu
 	return e.startExecution(ctx, stateMachineARN, name, input, "", "", "")
 }
 
+// StartSyncExecution runs an execution of the state machine on the calling goroutine and
+// returns its final description, like the StartSyncExecution API of Express workflows. The
+// execution keeps its history and can be described, stopped and listed like any other. A
+// name of an execution that is still running makes it wait for that execution instead.
+func (e *Engine) StartSyncExecution(ctx context.Context, stateMachineARN, name, input string) (*Execution, error) {
+	l, err := e.prepare(ctx, stateMachineARN, name, input, "", "", "")
+	if err != nil {
+		return nil, err
+	}
+	if l.x == nil {
+		return e.Wait(ctx, l.arn)
+	}
+	e.launch(ctx, l, false)
+	return l.x.describe(), nil
+}
+
 // startExecution starts an execution. parentARN is set for the child of a startExecution
 // task. parentToken and syncPattern are set for the child of a .sync or .sync:2 task.
 func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, input, parentARN, parentToken, syncPattern string) (string, error) {
+	l, err := e.prepare(ctx, stateMachineARN, name, input, parentARN, parentToken, syncPattern)
+	if err != nil || l.x == nil {
+		return l.arn, err
+	}
+	e.launch(ctx, l, true)
+	return l.arn, nil
+}
+
+// launchable is an execution that prepare registered and that has yet to run. x is nil when
+// the name belongs to an execution that is already running with the same input.
+type launchable struct {
+	arn    string
+	x      *execution
+	runCtx context.Context
+	input  any
+}
+
+// prepare validates a start request and registers the new execution.
+func (e *Engine) prepare(ctx context.Context, stateMachineARN, name, input, parentARN, parentToken, syncPattern string) (launchable, error) {
 	e.mu.Lock()
 	sm, ok := e.machines[stateMachineARN]
 	e.mu.Unlock()
 	if !ok {
-		return "", &StateMachineDoesNotExist{Message: fmt.Sprintf("state machine %q does not exist; create it first", stateMachineARN)}
+		return launchable{}, &StateMachineDoesNotExist{Message: fmt.Sprintf("state machine %q does not exist; create it first", stateMachineARN)}
 	}
 	if name == "" {
 		name = newUUID()
 	}
-	if !namePattern.MatchString(name) {
-		return "", &InvalidName{Message: fmt.Sprintf("execution name %q is invalid: use 1 to 80 letters, digits, '.', '-' or '_'", name)}
+	if !validName(name) {
+		return launchable{}, &InvalidName{Message: fmt.Sprintf("execution name %q is invalid: use 1 to 80 letters, digits, '.', '-' or '_'", name)}
 	}
 	if strings.TrimSpace(input) == "" {
 		input = "{}"
 	}
-	var parsed any
-	if err := json.Unmarshal([]byte(input), &parsed); err != nil {
-		return "", &InvalidExecutionInput{Message: fmt.Sprintf("execution input is not valid JSON: %v", err)}
+	parsed, err := decodeInput(input)
+	if err != nil {
+		return launchable{}, &InvalidExecutionInput{Message: fmt.Sprintf("execution input is not valid JSON: %v", err)}
 	}
-	arn := fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", e.opts.Region, e.opts.Account, sm.name, name)
+	arn := "arn:aws:states:" + e.opts.Region + ":" + e.opts.Account + ":execution:" + sm.name + ":" + name
 
 	e.mu.Lock()
 	if old, ok := e.executions[arn]; ok {
 		e.mu.Unlock()
 		if old.Input == input && old.Status == StatusRunning {
 			if parentToken != "" {
-				return arn, e.relinkChild(ctx, old, parentToken, syncPattern)
+				return launchable{arn: arn}, e.relinkChild(ctx, old, parentToken, syncPattern)
 			}
-			return arn, nil
+			return launchable{arn: arn}, nil
 		}
-		return arn, &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", arn)}
+		return launchable{arn: arn}, &ExecutionAlreadyExists{Message: fmt.Sprintf("execution %q already exists", arn)}
 	}
 	runCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	x := &execution{
@@ -126,17 +160,25 @@ func (e *Engine) startExecution(ctx context.Context, stateMachineARN, name, inpu
 			delete(e.executions, arn)
 			e.mu.Unlock()
 			cancel(nil)
-			return arn, err
+			return launchable{arn: arn}, err
 		}
 	}
+	return launchable{arn: arn, x: x, runCtx: runCtx, input: parsed}, nil
+}
 
-	e.log.InfoContext(ctx, "execution started", "execution", arn)
+// launch runs a prepared execution, on a goroutine of its own when async is set.
+func (e *Engine) launch(ctx context.Context, l launchable, async bool) {
+	e.log.InfoContext(ctx, "execution started", "execution", l.arn)
 	e.busy()
+	if !async {
+		defer e.idle()
+		e.run(l.runCtx, l.x, l.input)
+		return
+	}
 	go func() {
 		defer e.idle()
-		e.run(runCtx, x, parsed)
+		e.run(l.runCtx, l.x, l.input)
 	}()
-	return arn, nil
 }
 
 func (e *Engine) lookup(arn string) (*execution, error) {
@@ -257,26 +299,8 @@ func (e *Engine) retire(arn string) {
 	}
 }
 
-// jsonString renders v as compact JSON text without HTML escaping, as AWS writes it.
-func jsonString(v any) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "null"
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
 // input returns the decoded execution input. It is never modified.
 func (x *execution) input() any { return x.inputValue }
-
-// decodeJSON decodes JSON text that the engine wrote itself.
-func decodeJSON(s string) any {
-	var v any
-	_ = json.Unmarshal([]byte(s), &v)
-	return v
-}
 
 func slogLevel(status string) slog.Level {
 	if status == StatusSucceeded {

@@ -214,7 +214,7 @@ func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time
 	raw, ok := payload.(json.RawMessage)
 	if !ok {
 		var err error
-		if raw, err = json.Marshal(payload); err != nil {
+		if raw, err = marshalJSON(payload); err != nil {
 			return invocation{}, failf(asl.ErrorRuntime, "encoding the task payload: "+err.Error())
 		}
 	}
@@ -228,8 +228,8 @@ func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time
 	if len(out) == 0 {
 		return invocation{}, nil
 	}
-	var v any
-	if err := json.Unmarshal(out, &v); err != nil {
+	v, err := unmarshalJSON(out)
+	if err != nil {
 		return invocation{}, failf("Lambda.InvalidResponse", fmt.Sprintf("the handler returned invalid JSON: %v", err))
 	}
 	return invocation{result: v, size: len(out)}, nil
