@@ -97,10 +97,10 @@ func (th *thread) numberEvents(lastID int64) ([]store.Event, int64) {
 	prev := th.prev
 	for i := range th.buf {
 		ev := &th.buf[i]
-		ev.ID = lastID + int64(i) + 1
-		ev.PreviousEventID = prev
-		prev = ev.ID
-		events[i] = store.Event{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
+		ev.id = lastID + int64(i) + 1
+		ev.prev = prev
+		prev = ev.id
+		events[i] = store.Event{ID: ev.id, PreviousEventID: ev.prev, Timestamp: ev.timestamp(), Type: ev.typ}
 		if details := ev.render().Details; details != nil {
 			events[i].Details, _ = json.Marshal(details)
 		}
@@ -282,6 +282,9 @@ func under(thread, parent string) bool {
 
 // finishedChild returns the recovered result of a finished iteration or branch.
 func (x *execution) finishedChild(path string) (any, *Failure, bool) {
+	if path == "" {
+		return nil, nil, false // not a recovered thread: the engine has no store
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	r, ok := x.results[path]
@@ -309,7 +312,7 @@ func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *
 	th.prev = r.lastID
 	run := &stateRun{st: st, raw: r.pos.Input, enteredID: r.enteredID, resumed: true, started: r.pos.Started, entered: th.e.clock.Now()}
 	if ev, ok := th.x.event(r.enteredID); ok {
-		run.entered = ev.Timestamp
+		run.entered = ev.timestamp()
 	}
 	if len(st.Retry) > 0 {
 		run.attempts = make([]int, len(st.Retry))

@@ -102,8 +102,19 @@ type stateMachine struct {
 	definition string
 	machine    *asl.StateMachine
 	created    time.Time
-	// readsContext records, per state, whether its fields read the context object.
-	readsContext map[*asl.State]bool
+	plans      plans
+	// lastEvents is the length of the last finished execution's history, the best guess
+	// for the next one's.
+	lastEvents atomic.Int64
+}
+
+// historyHint returns the number of events an execution of sm is expected to record: as
+// many as the last one, or entering and leaving each state once plus the start and end.
+func (sm *stateMachine) historyHint() int {
+	if n := sm.lastEvents.Load(); n > 0 {
+		return int(n)
+	}
+	return 2*len(sm.machine.States) + 2
 }
 
 var (
@@ -143,7 +154,7 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, definition
 
 func (e *Engine) register(arn, name, text string, sm *asl.StateMachine, created time.Time) {
 	e.mu.Lock()
-	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: created, readsContext: contextReaders(sm)}
+	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: created, plans: plan(sm)}
 	e.mu.Unlock()
 }
 

@@ -143,8 +143,7 @@ func (e *Engine) prepare(ctx context.Context, stateMachineARN, name, input, pare
 		},
 		machine:    sm,
 		inputValue: parsed,
-		// Entering and leaving each state once, plus the start and end of the execution.
-		history:     historyLog{hint: 2*len(sm.machine.States) + 2},
+		history:     historyLog{hint: sm.historyHint()},
 		cancel:      cancel,
 		done:        make(chan struct{}),
 		parentToken: parentToken,
@@ -277,6 +276,7 @@ func (e *Engine) finish(x *execution, status string, output any, fail *Failure) 
 		x.Error, x.Cause = fail.Name, fail.Cause
 	}
 	child := x.parentToken != ""
+	x.machine.lastEvents.Store(int64(x.history.n))
 	x.mu.Unlock()
 	level := slogLevel(status)
 	e.log.Log(context.Background(), level, "execution finished", "execution", x.ExecutionARN, "status", status, "error", x.Error)

@@ -79,21 +79,27 @@ func renderDetails(d map[string]any) map[string]any {
 	return out
 }
 
-// event is a stored history event. The events of entering and leaving a state, two per
-// transition, keep their few fields in place of a details map, which render builds when the
-// history is read.
+// event is a stored history event, kept small because an execution stores two or more per
+// transition. The events of entering and leaving a state keep their few fields in place of a
+// details map, which render builds when the history is read.
 type event struct {
-	HistoryEvent
+	id, prev int64
+	at       int64 // Unix nanoseconds
+	typ      string
+	details  map[string]any
 	state    string         // StateEntered, StateExited: the state's name
 	payload  any            // StateEntered: the input; StateExited: the output
 	assigned map[string]any // StateExited: the variables the state assigned
 }
 
+// timestamp returns the time of the event, in UTC.
+func (ev *event) timestamp() time.Time { return time.Unix(0, ev.at).UTC() }
+
 func (ev event) render() HistoryEvent {
-	h := ev.HistoryEvent
+	h := HistoryEvent{ID: ev.id, PreviousEventID: ev.prev, Timestamp: ev.timestamp(), Type: ev.typ}
 	switch {
-	case h.Details != nil:
-		h.Details = renderDetails(h.Details)
+	case ev.details != nil:
+		h.Details = renderDetails(ev.details)
 	case strings.HasSuffix(h.Type, "StateEntered"):
 		h.Details = map[string]any{"name": ev.state, "input": jsonString(ev.payload), "inputDetails": map[string]any{"truncated": false}}
 	case h.Type == "LambdaFunctionScheduled":
@@ -118,19 +124,19 @@ func (ev event) render() HistoryEvent {
 // record appends an event to the execution history and returns its id. A thread that is
 // silent (inside a distributed Map, whose events AWS keeps in child executions) records nothing.
 func (th *thread) record(eventType string, details map[string]any) int64 {
-	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType, Details: details}})
+	return th.recordEvent(event{typ: eventType, details: details})
 }
 
 // recordState records an event whose details are a name and one JSON value: a state entered
 // (with its input) or exited (with its output), or a Lambda function scheduled (resource and
 // input) or succeeded (output).
 func (th *thread) recordState(eventType, name string, payload any, assigned map[string]any) int64 {
-	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType}, state: name, payload: payload, assigned: assigned})
+	return th.recordEvent(event{typ: eventType, state: name, payload: payload, assigned: assigned})
 }
 
 // recordIteration records the start or end of a Map iteration.
 func (th *thread) recordIteration(eventType, mapState string, index int) int64 {
-	return th.recordEvent(event{HistoryEvent: HistoryEvent{Type: eventType}, state: mapState, payload: index})
+	return th.recordEvent(event{typ: eventType, state: mapState, payload: index})
 }
 
 func (th *thread) recordEvent(ev event) int64 {
@@ -138,22 +144,22 @@ func (th *thread) recordEvent(ev event) int64 {
 		return th.prev
 	}
 	x := th.x
-	ev.Timestamp = th.e.clock.Now()
+	ev.at = th.e.clock.Now().UnixNano()
 	if th.e.store != nil {
 		// The event gets its id when the thread commits; see thread.commit.
 		th.buf = append(th.buf, ev)
 		return 0
 	}
-	ev.PreviousEventID = th.prev
+	ev.prev = th.prev
 	x.mu.Lock()
-	ev.ID = x.history.append(ev)
+	id := x.history.append(ev)
 	x.mu.Unlock()
-	th.prev = ev.ID
-	return ev.ID
+	th.prev = id
+	return id
 }
 
 // historyChunk is the number of events per chunk of a history log.
-const historyChunk = 512
+const historyChunk = 64
 
 // historyLog stores events in chunks of up to historyChunk events, so a long history grows
 // without copying the events it already holds. The first chunk starts at the expected size
@@ -176,9 +182,9 @@ func (l *historyLog) append(ev event) int64 {
 		last++
 	}
 	l.n++
-	ev.ID = int64(l.n)
+	ev.id = int64(l.n)
 	l.chunks[last] = append(l.chunks[last], ev)
-	return ev.ID
+	return ev.id
 }
 
 // all returns a copy of every event in order.

@@ -58,7 +58,11 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	}
 	results := make([]any, len(items))
 	children := make([]*thread, len(items))
-	fails := th.runAll(ctx, len(items), int(limit), !distributed, func(ctx context.Context, i int) *Failure {
+	workers := int(limit)
+	if th.x.machine.plans.inline[st.Processor] {
+		workers = 1
+	}
+	fails := th.runAll(ctx, len(items), workers, !distributed, func(ctx context.Context, i int) *Failure {
 		child := th.childAt(st.Processor, store.KindMap, i)
 		if out, f, ok := th.x.finishedChild(child.path); ok {
 			results[i] = out

@@ -20,6 +20,15 @@ func (th *thread) runAll(ctx context.Context, n, limit int, stopOnFail bool, fn 
 	if limit <= 0 || limit > n {
 		limit = n
 	}
+	if limit == 1 {
+		// One at a time: on this goroutine, in index order.
+		for i := range n {
+			if fails[i] = fn(ctx, i); fails[i] != nil && stopOnFail {
+				break
+			}
+		}
+		return fails
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (

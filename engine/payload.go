@@ -50,28 +50,6 @@ func jsonSize(v any, limit int) int {
 	return len(b)
 }
 
-// contextReaders returns whether each state of sm, its branches and its processors mentions
-// the context object ("$$" in JSONPath, $states.context in JSONata). The engine builds the
-// context object only for the states that read it.
-func contextReaders(sm *asl.StateMachine) map[*asl.State]bool {
-	readers := map[*asl.State]bool{}
-	var walk func(sm *asl.StateMachine)
-	walk = func(sm *asl.StateMachine) {
-		for _, st := range sm.States {
-			text := jsonString(stateFieldsForScan(st))
-			readers[st] = containsAny(text, "$$", "context", "Task.Token")
-			for _, b := range st.Branches {
-				walk(b)
-			}
-			if st.Processor != nil {
-				walk(st.Processor)
-			}
-		}
-	}
-	walk(sm)
-	return readers
-}
-
 // stateFieldsForScan lists the fields of st that expressions can appear in; nested
 // branches and processors are left out because they are states of their own.
 func stateFieldsForScan(st *asl.State) []any {

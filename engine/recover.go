@@ -121,11 +121,11 @@ func (e *Engine) loadHistory(ctx context.Context, x *execution) error {
 }
 
 func storedEvent(ev store.Event) event {
-	h := HistoryEvent{ID: ev.ID, PreviousEventID: ev.PreviousEventID, Timestamp: ev.Timestamp, Type: ev.Type}
+	out := event{id: ev.ID, prev: ev.PreviousEventID, at: ev.Timestamp.UnixNano(), typ: ev.Type}
 	if len(ev.Details) > 0 {
-		_ = json.Unmarshal(ev.Details, &h.Details)
+		_ = json.Unmarshal(ev.Details, &out.details)
 	}
-	return event{HistoryEvent: h}
+	return out
 }
 
 // loadResumes sorts the recovered checkpoints, timers, tokens and results by thread.

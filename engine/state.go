@@ -41,7 +41,7 @@ type outcome struct {
 // step runs one state with its retries and catchers: one transition of the thread.
 func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
 	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
-	run.enteredID = th.recordState(stateEventTypes[st.Type][0], st.Name, raw, nil)
+	run.enteredID = th.recordState(th.plan(st).entered, st.Name, raw, nil)
 	if len(st.Retry) > 0 {
 		run.attempts = make([]int, len(st.Retry))
 	}
@@ -108,7 +108,7 @@ func (th *thread) exit(run *stateRun, res outcome) string {
 		th.vars[k] = v
 	}
 	if run.st.Type != asl.TypeFail {
-		th.recordState(stateEventTypes[run.st.Type][1], run.st.Name, res.out, res.assign)
+		th.recordState(th.plan(run.st).exited, run.st.Name, res.out, res.assign)
 	}
 	return res.next
 }
@@ -241,7 +241,7 @@ func (th *thread) execute(ctx context.Context, run *stateRun) (res outcome, fail
 // contextObject builds the context object ($$, $states.context) of a state run. It returns
 // nil for a state whose fields never read it.
 func (th *thread) contextObject(run *stateRun) map[string]any {
-	if !th.x.machine.readsContext[run.st] {
+	if !th.plan(run.st).readsContext {
 		return nil
 	}
 	return th.buildContextObject(run)

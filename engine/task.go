@@ -66,9 +66,10 @@ func functionName(s string) string {
 
 func (th *thread) task(ctx context.Context, run *stateRun) (outcome, *Failure) {
 	st := run.st
-	kind, err := parseResource(st.Resource)
-	if err != nil {
-		return outcome{}, failf(asl.ErrorRuntime, err.Error())
+	plan := th.plan(st)
+	kind := plan.task
+	if plan.taskErr != nil {
+		return outcome{}, failf(asl.ErrorRuntime, plan.taskErr.Error())
 	}
 	if kind.pattern == "waitForTaskToken" || kind.pattern == "sync" || kind.pattern == "sync:2" {
 		run.token = th.e.newToken()
