@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -68,24 +69,60 @@ func increment(ctx context.Context, in counter) (counter, error) {
 	return counter{I: in.I + 1}, nil
 }
 
+// incrementRaw is the counting handler that works on the JSON text: it reads {"i":N} and
+// writes {"i":N+1} with strconv, so the only JSON encoding and decoding left around the
+// call is each engine's own.
+func incrementRaw(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
+	text := strings.TrimSpace(string(in))
+	num, ok := strings.CutPrefix(text, `{"i":`)
+	if num, ok = strings.CutSuffix(num, "}"); !ok {
+		return nil, fmt.Errorf("input %s is not {\"i\":N}", in)
+	}
+	i, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return nil, err
+	}
+	out := strconv.AppendFloat([]byte(`{"i":`), i+1, 'f', -1, 64)
+	return append(out, '}'), nil
+}
+
+// handler is how the benchmark's Task counts: "typed" decodes into a Go struct with
+// encoding/json as an in-process step of this project does; "raw" uses incrementRaw.
+type handler string
+
+// engineHandler returns the engine form of the counting handler.
+func (h handler) engineHandler() engine.Handler {
+	if h == "raw" {
+		return incrementRaw
+	}
+	return func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+		var c counter
+		if err := json.Unmarshal(p, &c); err != nil {
+			return nil, err
+		}
+		c, _ = increment(ctx, c)
+		return json.Marshal(c)
+	}
+}
+
+// stepHandler returns the coinbase/step form: a function that its reflection calls after
+// decoding the input into the function's parameter type.
+func (h handler) stepHandler() any {
+	if h == "raw" {
+		return incrementRaw
+	}
+	return increment
+}
+
 // runEngine runs def on the engine: with StartSyncExecution, which runs on the calling
 // goroutine as coinbase/step's Execute does, or with StartExecution and Wait when async is set.
-func runEngine(b *testing.B, def string, input any, transitions int, async bool) {
+func runEngine(b *testing.B, def string, input any, transitions int, h handler, async bool) {
 	e := engine.New(engine.Options{
 		Clock:  engine.NewVirtualClock(time.Unix(0, 0)),
 		Logger: slog.New(slog.DiscardHandler),
 		// coinbase/step keeps no finished executions; keep few here too.
 		MaxFinishedExecutions: 10,
-		Handlers: map[string]engine.Handler{
-			"Inc": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
-				var c counter
-				if err := json.Unmarshal(p, &c); err != nil {
-					return nil, err
-				}
-				c, _ = increment(ctx, c)
-				return json.Marshal(c)
-			},
-		},
+		Handlers:              map[string]engine.Handler{"Inc": h.engineHandler()},
 	})
 	ctx := context.Background()
 	arn, err := e.CreateStateMachine(ctx, "bench", []byte(def), nil)
@@ -136,13 +173,13 @@ func report(b *testing.B, start time.Time, cpu0 time.Duration, transitions int) 
 	b.ReportMetric(float64(cpuTime()-cpu0)/total, "cpu-ns/transition")
 }
 
-func runStep(b *testing.B, def string, input any, transitions int) {
+func runStep(b *testing.B, def string, input any, transitions int, h handler) {
 	sm, err := machine.FromJSON([]byte(def))
 	if err != nil {
 		b.Fatal(err)
 	}
 	if strings.Contains(def, `"Inc"`) {
-		if err := sm.SetTaskHandler("Inc", increment); err != nil {
+		if err := sm.SetTaskHandler("Inc", h.stepHandler()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -159,22 +196,24 @@ func runStep(b *testing.B, def string, input any, transitions int) {
 
 func BenchmarkPassChain(b *testing.B) {
 	in := map[string]any{"n": 1.0}
-	b.Run("engine/1000", func(b *testing.B) { runEngine(b, passChain(1000), in, 1000, false) })
-	b.Run("engine/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120, false) })
-	b.Run("engine-async/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120, true) })
-	b.Run("step/120", func(b *testing.B) { runStep(b, passChain(120), in, 120) })
+	b.Run("engine/1000", func(b *testing.B) { runEngine(b, passChain(1000), in, 1000, "", false) })
+	b.Run("engine/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120, "", false) })
+	b.Run("engine-async/120", func(b *testing.B) { runEngine(b, passChain(120), in, 120, "", true) })
+	b.Run("step/120", func(b *testing.B) { runStep(b, passChain(120), in, 120, "") })
 }
 
 func BenchmarkChoiceLoop(b *testing.B) {
 	in := map[string]any{"i": 0.0}
-	b.Run("engine/10000", func(b *testing.B) { runEngine(b, choiceLoop(10000), in, 2*10000+1, false) })
-	b.Run("engine/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1, false) })
-	b.Run("engine-async/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1, true) })
-	b.Run("step/60", func(b *testing.B) { runStep(b, choiceLoop(60), in, 2*60+1) })
+	for _, h := range []handler{"typed", "raw"} {
+		b.Run(string(h)+"/engine/10000", func(b *testing.B) { runEngine(b, choiceLoop(10000), in, 2*10000+1, h, false) })
+		b.Run(string(h)+"/engine/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1, h, false) })
+		b.Run(string(h)+"/engine-async/60", func(b *testing.B) { runEngine(b, choiceLoop(60), in, 2*60+1, h, true) })
+		b.Run(string(h)+"/step/60", func(b *testing.B) { runStep(b, choiceLoop(60), in, 2*60+1, h) })
+	}
 }
 
 func BenchmarkMap10000(b *testing.B) {
 	in := mapInput(10000)
-	b.Run("engine", func(b *testing.B) { runEngine(b, mapDefinition, in, 10000+1, false) })
-	b.Run("step", func(b *testing.B) { runStep(b, mapDefinition, in, 10000+1) })
+	b.Run("engine", func(b *testing.B) { runEngine(b, mapDefinition, in, 10000+1, "", false) })
+	b.Run("step", func(b *testing.B) { runStep(b, mapDefinition, in, 10000+1, "") })
 }

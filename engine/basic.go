@@ -103,8 +103,9 @@ func (th *thread) choice(run *stateRun) (outcome, *Failure) {
 		return outcome{}, fail
 	}
 	scope := th.scope(in, ctxObj)
-	for _, rule := range st.Choices {
-		ok, err := expr.EvalChoiceRule(rule.Rule, scope)
+	rules := th.plan(st).choices
+	for i, rule := range st.Choices {
+		ok, err := rules[i].Eval(scope)
 		if err != nil {
 			return outcome{}, asFailure(err)
 		}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/secamo/orchestrator/asl"
+	"github.com/secamo/orchestrator/asl/expr"
 )
 
 // statePlan holds what the engine works out about a state once, when its state machine is
@@ -13,6 +14,8 @@ type statePlan struct {
 	readsContext bool
 	task         taskKind // a Task state's resource
 	taskErr      error    // why a Task state's resource cannot run
+	// choices are a JSONPath Choice state's rules, prepared, in the order of st.Choices.
+	choices []*expr.ChoiceRule
 }
 
 // plans holds the statePlan of every state of a state machine, its branches and processors,
@@ -33,6 +36,11 @@ func plan(sm *asl.StateMachine) plans {
 			sp.readsContext = containsAny(jsonString(stateFieldsForScan(st)), "$$", "context", "Task.Token")
 			if st.Type == asl.TypeTask {
 				sp.task, sp.taskErr = parseResource(st.Resource)
+			}
+			if st.Type == asl.TypeChoice && st.QueryLanguage != asl.JSONata {
+				for _, c := range st.Choices {
+					sp.choices = append(sp.choices, expr.CompileChoiceRule(c.Rule))
+				}
 			}
 			p.states[st] = sp
 			for _, b := range st.Branches {

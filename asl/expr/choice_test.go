@@ -2,6 +2,7 @@ package expr
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -63,7 +64,7 @@ func TestEvalChoiceRule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			rule := decode(t, tt.rule).(map[string]any)
-			got, err := EvalChoiceRule(rule, scope)
+			got, err := evalBoth(t, rule, scope)
 			if err != nil {
 				t.Fatalf("EvalChoiceRule error: %v", err)
 			}
@@ -81,7 +82,7 @@ func TestEvalChoiceRuleMissingPath(t *testing.T) {
 		`{"Variable": "$.missing", "IsNull": true}`,
 		`{"Variable": "$.a", "NumericEqualsPath": "$.missing"}`,
 	} {
-		_, err := EvalChoiceRule(decode(t, rule).(map[string]any), scope)
+		_, err := evalBoth(t, decode(t, rule).(map[string]any), scope)
 		var e *Error
 		if !errors.As(err, &e) || e.Name != ErrRuntime {
 			t.Errorf("EvalChoiceRule(%s) error = %v, want States.Runtime", rule, err)
@@ -145,10 +146,26 @@ func TestEvalChoiceRuleMalformed(t *testing.T) {
 		`{"And": [1]}`,
 		`{"Not": "x"}`,
 	} {
-		_, err := EvalChoiceRule(decode(t, rule).(map[string]any), scope)
+		_, err := evalBoth(t, decode(t, rule).(map[string]any), scope)
 		var e *Error
 		if !errors.As(err, &e) || e.Name != ErrRuntime || !strings.HasPrefix(e.Cause, "invalid choice rule") {
 			t.Errorf("EvalChoiceRule(%s) error = %v, want an invalid choice rule error", rule, err)
 		}
 	}
+}
+
+// evalBoth evaluates rule with EvalChoiceRule and as a compiled ChoiceRule, and fails the
+// test when the two disagree on a valid rule. (On a rule with two operators, EvalChoiceRule
+// itself may pick either one.)
+func evalBoth(t testing.TB, rule map[string]any, s Scope) (bool, error) {
+	t.Helper()
+	got, err := EvalChoiceRule(rule, s)
+	compiled, cerr := CompileChoiceRule(rule).Eval(s)
+	if ValidateChoiceRule(rule) != nil {
+		return got, err
+	}
+	if compiled != got || fmt.Sprint(cerr) != fmt.Sprint(err) {
+		t.Fatalf("rule %v: compiled rule gives %v, %v; EvalChoiceRule gives %v, %v", rule, compiled, cerr, got, err)
+	}
+	return got, err
 }

@@ -243,7 +243,7 @@ func TestConformanceChoiceRules(t *testing.T) {
 			if err := ValidateChoiceRule(rule); err != nil {
 				t.Fatalf("ValidateChoiceRule: %v", err)
 			}
-			matched, err := EvalChoiceRule(rule, scope)
+			matched, err := evalBoth(t, rule, scope)
 			if c.Expected.Status != "SUCCEEDED" {
 				checkConformance(t, c, nil, err)
 				return

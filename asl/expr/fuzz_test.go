@@ -87,7 +87,7 @@ func FuzzChoiceRule(f *testing.F) {
 			return
 		}
 		_ = ValidateChoiceRule(rule)
-		if _, err := EvalChoiceRule(rule, scope); err != nil {
+		if _, err := evalBoth(t, rule, scope); err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("EvalChoiceRule(%s) returned %T, want *Error", text, err)
 			}
