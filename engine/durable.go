@@ -67,7 +67,7 @@ func (th *thread) commit(step store.Step) bool {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	events, last := th.numberEvents(int64(x.history.n))
+	events, last := th.numberEvents(int64(x.history.len()))
 	if c := step.Checkpoint; c != nil {
 		c.LastEventID = last
 		if c.EnteredEventID < 0 {
@@ -369,11 +369,11 @@ func (th *thread) recoveredToken() (*taskToken, time.Duration) {
 func (x *execution) event(id int64) (event, bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if id < 1 || id > int64(x.history.n) {
+	if id < 1 || id > int64(x.history.len()) {
 		return event{}, false
 	}
 	i := int(id - 1)
-	return x.history.chunks[i/historyChunk][i%historyChunk], true
+	return x.history.at(i), true
 }
 
 // createStored writes a new execution to the store. created is false when a running

@@ -276,7 +276,7 @@ func (e *Engine) finish(x *execution, status string, output any, fail *Failure) 
 		x.Error, x.Cause = fail.Name, fail.Cause
 	}
 	child := x.parentToken != ""
-	x.machine.lastEvents.Store(int64(x.history.n))
+	x.machine.lastEvents.Store(int64(x.history.len()))
 	x.mu.Unlock()
 	level := slogLevel(status)
 	e.log.Log(context.Background(), level, "execution finished", "execution", x.ExecutionARN, "status", status, "error", x.Error)

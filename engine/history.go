@@ -3,6 +3,8 @@ package engine
 import (
 	"encoding/json"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/secamo/orchestrator/asl"
@@ -151,9 +153,13 @@ func (th *thread) recordEvent(ev event) int64 {
 		return 0
 	}
 	ev.prev = th.prev
-	x.mu.Lock()
+	if th.shared {
+		x.history.writers.Lock()
+	}
 	id := x.history.append(ev)
-	x.mu.Unlock()
+	if th.shared {
+		x.history.writers.Unlock()
+	}
 	th.prev = id
 	return id
 }
@@ -161,37 +167,85 @@ func (th *thread) recordEvent(ev event) int64 {
 // historyChunk is the number of events per chunk of a history log.
 const historyChunk = 64
 
-// historyLog stores events in chunks of up to historyChunk events, so a long history grows
-// without copying the events it already holds. The first chunk starts at the expected size
-// and grows like a slice, so a short execution does not pay for a full chunk.
+// historyLog stores events in chunks, so a long history grows without copying the events it
+// already holds. The first chunk has room for the expected number of events, up to
+// historyChunk, so a short execution does not pay for a full chunk; the others hold
+// historyChunk each.
+//
+// One thread at a time appends, without a lock: the top-level thread, or the one iteration
+// or branch that runs alone. Threads that run concurrently (see thread.shared) take writers
+// first. Readers need no lock: append writes the event, then publishes it by storing the new
+// count, and a reader reads the count first and only the events below it.
 type historyLog struct {
-	chunks [][]event
-	n      int
-	hint   int // expected number of events, for the first chunk's capacity
+	writers sync.Mutex
+	table   atomic.Pointer[historyTable]
+	n       atomic.Int64
+	hint    int // expected number of events, for the first chunk's capacity
 }
 
-// append adds ev and returns its id, which is its position counted from 1.
-func (l *historyLog) append(ev event) int64 {
-	last := len(l.chunks) - 1
-	if last < 0 || len(l.chunks[last]) == historyChunk {
-		size := historyChunk
-		if last < 0 {
-			size = min(max(l.hint, 16), historyChunk)
-		}
-		l.chunks = append(l.chunks, make([]event, 0, size))
-		last++
+// historyTable is the published list of chunks.
+type historyTable struct {
+	chunks [][]event
+	first  int // capacity of the first chunk
+}
+
+// locate returns the chunk and offset of the event at position p (its id minus one).
+func (t *historyTable) locate(p int) (int, int) {
+	if p < t.first {
+		return 0, p
 	}
-	l.n++
-	ev.id = int64(l.n)
-	l.chunks[last] = append(l.chunks[last], ev)
+	q := p - t.first
+	return 1 + q/historyChunk, q % historyChunk
+}
+
+// append adds ev and returns its id, which is its position counted from 1. The caller
+// makes sure that no other append runs at the same time.
+func (l *historyLog) append(ev event) int64 {
+	p := int(l.n.Load())
+	t := l.table.Load()
+	if t == nil {
+		t = &historyTable{first: min(max(l.hint, 16), historyChunk)}
+	}
+	c, off := t.locate(p)
+	if c == len(t.chunks) {
+		size := historyChunk
+		if c == 0 {
+			size = t.first
+		}
+		// The new table shares the old one's array; appending writes past the end that
+		// readers of the old table see.
+		t = &historyTable{chunks: append(t.chunks, make([]event, size)), first: t.first}
+		l.table.Store(t)
+	}
+	ev.id = int64(p + 1)
+	t.chunks[c][off] = ev
+	l.n.Store(ev.id)
 	return ev.id
+}
+
+// len returns the number of events.
+func (l *historyLog) len() int { return int(l.n.Load()) }
+
+// at returns the event at position p, which must be below len.
+func (l *historyLog) at(p int) event {
+	t := l.table.Load()
+	c, off := t.locate(p)
+	return t.chunks[c][off]
 }
 
 // all returns a copy of every event in order.
 func (l *historyLog) all() []event {
-	out := make([]event, 0, l.n)
-	for _, c := range l.chunks {
-		out = append(out, c...)
+	n := l.len()
+	out := make([]event, 0, n)
+	if n == 0 {
+		return out
+	}
+	t := l.table.Load()
+	for _, c := range t.chunks {
+		out = append(out, c[:min(len(c), n-len(out))]...)
+		if len(out) == n {
+			break
+		}
 	}
 	return out
 }

@@ -62,8 +62,8 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	if th.x.machine.plans.inline[st.Processor] {
 		workers = 1
 	}
-	fails := th.runAll(ctx, len(items), workers, !distributed, func(ctx context.Context, i int) *Failure {
-		child := th.childAt(st.Processor, store.KindMap, i)
+	fails := th.runAll(ctx, len(items), workers, !distributed, func(ctx context.Context, i int, shared bool) *Failure {
+		child := th.childAt(st.Processor, store.KindMap, i, shared)
 		if out, f, ok := th.x.finishedChild(child.path); ok {
 			results[i] = out
 			if f != nil {

@@ -11,8 +11,8 @@ import (
 
 // runAll runs fn for indexes 0..n-1 with at most limit at once (0: all at once) and returns
 // each index's failure. With stopOnFail, the first failure cancels the others and no new
-// index starts.
-func (th *thread) runAll(ctx context.Context, n, limit int, stopOnFail bool, fn func(ctx context.Context, i int) *Failure) []*Failure {
+// index starts. fn's shared argument is set when indexes run at the same time.
+func (th *thread) runAll(ctx context.Context, n, limit int, stopOnFail bool, fn func(ctx context.Context, i int, shared bool) *Failure) []*Failure {
 	fails := make([]*Failure, n)
 	if n == 0 {
 		return fails
@@ -23,7 +23,7 @@ func (th *thread) runAll(ctx context.Context, n, limit int, stopOnFail bool, fn 
 	if limit == 1 {
 		// One at a time: on this goroutine, in index order.
 		for i := range n {
-			if fails[i] = fn(ctx, i); fails[i] != nil && stopOnFail {
+			if fails[i] = fn(ctx, i, false); fails[i] != nil && stopOnFail {
 				break
 			}
 		}
@@ -46,7 +46,7 @@ func (th *thread) runAll(ctx context.Context, n, limit int, stopOnFail bool, fn 
 				if i >= n {
 					break
 				}
-				if f := fn(ctx, i); f != nil {
+				if f := fn(ctx, i, true); f != nil {
 					fails[i] = f
 					if stopOnFail {
 						stopped.Store(true)
@@ -100,8 +100,8 @@ func (th *thread) parallel(ctx context.Context, run *stateRun) (outcome, *Failur
 	}
 	results := make([]any, len(st.Branches))
 	children := make([]*thread, len(st.Branches))
-	fails := th.runAll(ctx, len(st.Branches), 0, true, func(ctx context.Context, i int) *Failure {
-		child := th.childAt(st.Branches[i], store.KindParallel, i)
+	fails := th.runAll(ctx, len(st.Branches), 0, true, func(ctx context.Context, i int, shared bool) *Failure {
+		child := th.childAt(st.Branches[i], store.KindParallel, i, shared)
 		if out, f, ok := th.x.finishedChild(child.path); ok {
 			results[i] = out
 			return f

@@ -24,6 +24,9 @@ type thread struct {
 	item   *mapItem
 	prev   int64 // id of the last event this thread recorded
 	silent bool  // inside a distributed Map: record no events
+	// shared is set for a branch or iteration that runs at the same time as others, and
+	// for every thread inside one: it takes the history's writers lock to record.
+	shared bool
 
 	// The fields below are used only with Options.Store.
 	path   string       // the store's thread path: "" for the top level, "Map:3" for an iteration
@@ -171,13 +174,15 @@ func (th *thread) child(sm *asl.StateMachine) *thread {
 	if len(th.vars) > 0 {
 		vars = maps.Clone(th.vars)
 	}
-	return &thread{e: th.e, x: th.x, sm: sm, vars: vars, prev: th.prev, silent: th.silent}
+	return &thread{e: th.e, x: th.x, sm: sm, vars: vars, prev: th.prev, silent: th.silent, shared: th.shared}
 }
 
 // childAt returns the thread of iteration or branch i of kind (store.KindMap or
 // store.KindParallel), with its recovered position when there is one.
-func (th *thread) childAt(sm *asl.StateMachine, kind string, i int) *thread {
+// Set shared when the child runs at the same time as others.
+func (th *thread) childAt(sm *asl.StateMachine, kind string, i int, shared bool) *thread {
 	c := th.child(sm)
+	c.shared = c.shared || shared
 	if th.e.store != nil {
 		c.path = store.ChildThread(th.path, kind, i)
 		c.resume = th.x.takeResume(c.path)
