@@ -69,6 +69,9 @@ var (
 )
 
 // Now returns the virtual time, in UTC.
+// unixNano returns Now as Unix nanoseconds, without building a time.Time.
+func (c *VirtualClock) unixNano() int64 { return c.nowNanos.Load() }
+
 func (c *VirtualClock) Now() time.Time {
 	return time.Unix(0, c.nowNanos.Load()).UTC()
 }
@@ -185,4 +188,17 @@ func (c *VirtualClock) AfterFunc(d time.Duration, f func()) {
 		defer c.Idle()
 		f()
 	}()
+}
+
+// nanoClock is a clock that gives the time as Unix nanoseconds more cheaply than Now.
+type nanoClock interface {
+	unixNano() int64
+}
+
+// unixNano returns the engine's time in Unix nanoseconds, for history events.
+func (e *Engine) unixNano() int64 {
+	if e.nanos != nil {
+		return e.nanos.unixNano()
+	}
+	return e.clock.Now().UnixNano()
 }

@@ -189,7 +189,7 @@ func (th *thread) commitToken(run *stateRun, timeout, heartbeat time.Duration) b
 	}
 	tok := store.Token{Token: run.token, ExecutionARN: th.x.ExecutionARN, Thread: th.path}
 	if timeout > 0 {
-		tok.Deadline = run.entered.Add(timeout)
+		tok.Deadline = time.Unix(0, run.entered).UTC().Add(timeout)
 	}
 	if heartbeat > 0 {
 		tok.HeartbeatDeadline = th.e.clock.Now().Add(heartbeat)
@@ -310,9 +310,9 @@ func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *
 	r := th.resume
 	defer func() { th.resume = nil }()
 	th.prev = r.lastID
-	run := &stateRun{st: st, raw: r.pos.Input, enteredID: r.enteredID, resumed: true, started: r.pos.Started, entered: th.e.clock.Now()}
+	run := &stateRun{st: st, raw: r.pos.Input, enteredID: r.enteredID, resumed: true, started: r.pos.Started, entered: th.e.unixNano()}
 	if ev, ok := th.x.event(r.enteredID); ok {
-		run.entered = ev.timestamp()
+		run.entered = ev.at
 	}
 	if len(st.Retry) > 0 {
 		run.attempts = make([]int, len(st.Retry))

@@ -47,6 +47,7 @@ type Options struct {
 type Engine struct {
 	opts    Options
 	clock   Clock
+	nanos   nanoClock // the clock, when it is one
 	tracker activityTracker // nil unless the clock tracks activity
 	log     *slog.Logger
 	workers *semaphore
@@ -93,6 +94,7 @@ func New(opts Options) *Engine {
 		store:      opts.Store,
 	}
 	e.tracker, _ = opts.Clock.(activityTracker)
+	e.nanos, _ = opts.Clock.(nanoClock)
 	e.workers = newSemaphore(e, opts.MaxWorkers)
 	return e
 }

@@ -146,7 +146,7 @@ func (th *thread) recordEvent(ev event) int64 {
 		return th.prev
 	}
 	x := th.x
-	ev.at = th.e.clock.Now().UnixNano()
+	ev.at = th.e.unixNano()
 	if th.e.store != nil {
 		// The event gets its id when the thread commits; see thread.commit.
 		th.buf = append(th.buf, ev)

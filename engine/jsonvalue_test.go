@@ -120,3 +120,11 @@ func BenchmarkJSONValue(b *testing.B) {
 		}
 	})
 }
+
+func BenchmarkJSONValueSmall(b *testing.B) {
+	doc := []byte(`{"i":12}`)
+	b.ReportAllocs()
+	for range b.N {
+		_, _ = unmarshalJSON(doc)
+	}
+}

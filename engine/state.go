@@ -20,7 +20,7 @@ const maxPayloadBytes = 256 * 1024
 type stateRun struct {
 	st         *asl.State
 	raw        any
-	entered    time.Time
+	entered    int64 // Unix nanoseconds
 	enteredID  int64
 	retryCount int
 	attempts   []int // per Retry entry, the retries made so far
@@ -40,7 +40,10 @@ type outcome struct {
 
 // step runs one state with its retries and catchers: one transition of the thread.
 func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any, *Failure) {
-	run := &stateRun{st: st, raw: raw, entered: th.e.clock.Now()}
+	// The thread's one stateRun is reused: a thread runs one state at a time, and nothing
+	// keeps a stateRun after its state ends.
+	run := &th.run
+	*run = stateRun{st: st, raw: raw, entered: th.e.unixNano()}
 	run.enteredID = th.recordState(th.plan(st).entered, st.Name, raw, nil)
 	if len(st.Retry) > 0 {
 		run.attempts = make([]int, len(st.Retry))
@@ -259,7 +262,7 @@ func (th *thread) buildContextObject(run *stateRun) map[string]any {
 			"RedriveCount": 0.0,
 		},
 		"State": map[string]any{
-			"EnteredTime": formatTime(run.entered),
+			"EnteredTime": formatTime(time.Unix(0, run.entered)),
 			"Name":        run.st.Name,
 		},
 		"StateMachine": map[string]any{

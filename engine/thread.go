@@ -24,6 +24,7 @@ type thread struct {
 	item   *mapItem
 	prev   int64 // id of the last event this thread recorded
 	silent bool  // inside a distributed Map: record no events
+	run    stateRun // the state running now; see step
 	// shared is set for a branch or iteration that runs at the same time as others, and
 	// for every thread inside one: it takes the history's writers lock to record.
 	shared bool
