@@ -120,8 +120,8 @@ func runEngine(b *testing.B, def string, input any, transitions int, h handler, 
 	e := engine.New(engine.Options{
 		Clock:  engine.NewVirtualClock(time.Unix(0, 0)),
 		Logger: slog.New(slog.DiscardHandler),
-		// coinbase/step keeps no finished executions; keep few here too.
-		MaxFinishedExecutions: 10,
+		// coinbase/step keeps no finished execution; the engine keeps the last one.
+		MaxFinishedExecutions: 1,
 		Handlers:              map[string]engine.Handler{"Inc": h.engineHandler()},
 	})
 	ctx := context.Background()

@@ -161,6 +161,7 @@ func (th *thread) wait(ctx context.Context, run *stateRun) (outcome, *Failure) {
 		return outcome{}, storeFailure()
 	}
 	if d := until.Sub(th.e.clock.Now()); d > 0 {
+		th.publish()
 		if err := th.e.sleep(ctx, d); err != nil {
 			return outcome{}, failf("States.Aborted", "the execution was stopped")
 		}

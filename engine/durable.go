@@ -84,6 +84,7 @@ func (th *thread) commit(step store.Step) bool {
 	for _, ev := range th.buf {
 		x.history.append(ev)
 	}
+	x.history.publish()
 	th.prev = last
 	th.buf = th.buf[:0]
 	th.next = nil

@@ -47,7 +47,7 @@ type Options struct {
 type Engine struct {
 	opts    Options
 	clock   Clock
-	nanos   nanoClock // the clock, when it is one
+	nanos   nanoClock       // the clock, when it is one
 	tracker activityTracker // nil unless the clock tracks activity
 	log     *slog.Logger
 	workers *semaphore

@@ -264,13 +264,14 @@ func (e *Engine) StopExecution(ctx context.Context, executionARN, errorName, cau
 }
 
 // finish records the end of an execution and wakes its waiters.
-func (e *Engine) finish(x *execution, status string, output any, fail *Failure) {
+func (e *Engine) finish(x *execution, status, output string, fail *Failure) {
 	now := e.clock.Now()
+	x.history.publish() // the top-level thread, the last writer, calls finish
 	x.mu.Lock()
 	x.Status = status
 	x.StopDate = now
 	if status == StatusSucceeded {
-		x.Output = jsonString(output)
+		x.Output = output
 	}
 	if fail != nil {
 		x.Error, x.Cause = fail.Name, fail.Cause

@@ -153,15 +153,28 @@ func (th *thread) recordEvent(ev event) int64 {
 		return 0
 	}
 	ev.prev = th.prev
+	var id int64
 	if th.shared {
 		x.history.writers.Lock()
-	}
-	id := x.history.append(ev)
-	if th.shared {
+		id = x.history.append(ev)
+		x.history.publish()
 		x.history.writers.Unlock()
+	} else {
+		id = x.history.append(ev)
 	}
 	th.prev = id
 	return id
+}
+
+// publish makes the events this thread recorded visible to readers of the history. A thread
+// that runs alone records without publishing each event; it publishes at the end of each
+// transition and before anything that can block or hand the history to other threads: a
+// handler call, a wait, a retry's sleep, a task token, Map iterations or Parallel branches,
+// and the end of the execution.
+func (th *thread) publish() {
+	if !th.shared && th.e.store == nil {
+		th.x.history.publish()
+	}
 }
 
 // historyChunk is the number of events per chunk of a history log.
@@ -174,13 +187,14 @@ const historyChunk = 64
 //
 // One thread at a time appends, without a lock: the top-level thread, or the one iteration
 // or branch that runs alone. Threads that run concurrently (see thread.shared) take writers
-// first. Readers need no lock: append writes the event, then publishes it by storing the new
-// count, and a reader reads the count first and only the events below it.
+// first. Readers need no lock: append writes an event past the published count, publish
+// stores the new count, and a reader reads the count first and only the events below it.
 type historyLog struct {
 	writers sync.Mutex
 	table   atomic.Pointer[historyTable]
-	n       atomic.Int64
-	hint    int // expected number of events, for the first chunk's capacity
+	written int          // events appended; only writers use it
+	n       atomic.Int64 // events published
+	hint    int          // expected number of events, for the first chunk's capacity
 }
 
 // historyTable is the published list of chunks.
@@ -198,10 +212,10 @@ func (t *historyTable) locate(p int) (int, int) {
 	return 1 + q/historyChunk, q % historyChunk
 }
 
-// append adds ev and returns its id, which is its position counted from 1. The caller
-// makes sure that no other append runs at the same time.
+// append adds ev and returns its id, which is its position counted from 1. Readers see it
+// after publish. The caller makes sure that no other append runs at the same time.
 func (l *historyLog) append(ev event) int64 {
-	p := int(l.n.Load())
+	p := l.written
 	t := l.table.Load()
 	if t == nil {
 		t = &historyTable{first: min(max(l.hint, 16), historyChunk)}
@@ -219,8 +233,15 @@ func (l *historyLog) append(ev event) int64 {
 	}
 	ev.id = int64(p + 1)
 	t.chunks[c][off] = ev
-	l.n.Store(ev.id)
+	l.written++
 	return ev.id
+}
+
+// publish makes every appended event visible to readers.
+func (l *historyLog) publish() {
+	if int(l.n.Load()) != l.written {
+		l.n.Store(int64(l.written))
+	}
 }
 
 // len returns the number of events.

@@ -85,3 +85,43 @@ func checkIDs(events []HistoryEvent) error {
 	}
 	return nil
 }
+
+// TestHistoryShowsRunningTask checks that the events a thread recorded before a handler call
+// are visible while the handler runs, though a thread that runs alone publishes its events in
+// batches.
+func TestHistoryShowsRunningTask(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	e, _ := newTestEngine(t, map[string]Handler{
+		"Slow": func(ctx context.Context, p json.RawMessage) (json.RawMessage, error) {
+			close(started)
+			<-release
+			return p, nil
+		},
+	})
+	def := `{"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "T"},
+	  "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Slow", "End": true}}}`
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	arn, err := e.CreateStateMachine(ctx, "running", []byte(def), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := e.StartExecution(ctx, arn, "", `{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	events, _ := e.GetExecutionHistory(ctx, x)
+	var types []string
+	for _, ev := range events {
+		types = append(types, ev.Type)
+	}
+	want := "ExecutionStarted PassStateEntered PassStateExited TaskStateEntered LambdaFunctionScheduled LambdaFunctionStarted"
+	if got := fmt.Sprint(types); got != "["+want+"]" {
+		t.Errorf("history while the handler runs: %s, want [%s]", got, want)
+	}
+	close(release)
+	if res, err := e.Wait(ctx, x); err != nil || res.Status != StatusSucceeded {
+		t.Fatalf("execution ended %v, %v", res, err)
+	}
+}

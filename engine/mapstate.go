@@ -62,8 +62,18 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 	if th.x.machine.plans.inline[st.Processor] {
 		workers = 1
 	}
+	// Iterations that run one after another share one thread.
+	var reuse *thread
 	fails := th.runAll(ctx, len(items), workers, !distributed, func(ctx context.Context, i int, shared bool) *Failure {
-		child := th.childAt(st.Processor, store.KindMap, i, shared)
+		if !shared && reuse == nil {
+			reuse = new(thread)
+		}
+		var child *thread
+		if shared {
+			child = th.childAt(st.Processor, store.KindMap, i, true, nil)
+		} else {
+			child = th.childAt(st.Processor, store.KindMap, i, false, reuse)
+		}
 		if out, f, ok := th.x.finishedChild(child.path); ok {
 			results[i] = out
 			if f != nil {
@@ -72,7 +82,8 @@ func (th *thread) mapState(ctx context.Context, run *stateRun) (outcome, *Failur
 			return f
 		}
 		children[i] = child
-		child.item = &mapItem{index: i, value: items[i]}
+		child.itemBuf = mapItem{index: i, value: items[i]}
+		child.item = &child.itemBuf
 		if distributed {
 			// NOTE: AWS runs a distributed Map's iterations as child executions that see
 			// no variables of the parent and write their events to their own histories.

@@ -17,6 +17,7 @@ func (th *thread) runAll(ctx context.Context, n, limit int, stopOnFail bool, fn 
 	if n == 0 {
 		return fails
 	}
+	th.publish()
 	if limit <= 0 || limit > n {
 		limit = n
 	}
@@ -101,7 +102,7 @@ func (th *thread) parallel(ctx context.Context, run *stateRun) (outcome, *Failur
 	results := make([]any, len(st.Branches))
 	children := make([]*thread, len(st.Branches))
 	fails := th.runAll(ctx, len(st.Branches), 0, true, func(ctx context.Context, i int, shared bool) *Failure {
-		child := th.childAt(st.Branches[i], store.KindParallel, i, shared)
+		child := th.childAt(st.Branches[i], store.KindParallel, i, shared, nil)
 		if out, f, ok := th.x.finishedChild(child.path); ok {
 			results[i] = out
 			return f

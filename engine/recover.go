@@ -113,6 +113,7 @@ func (e *Engine) loadHistory(ctx context.Context, x *execution) error {
 		for _, ev := range page.Events {
 			x.history.append(storedEvent(ev))
 		}
+		x.history.publish()
 		if page.NextToken == "" {
 			return nil
 		}

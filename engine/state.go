@@ -51,7 +51,9 @@ func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any
 	if th.e.store != nil && !th.commitEntered(run) {
 		return "", nil, storeFailure()
 	}
-	return th.attempt(ctx, run)
+	next, out, fail := th.attempt(ctx, run)
+	th.publish()
+	return next, out, fail
 }
 
 // attempt runs a state that was entered, with its retries and catchers.
@@ -76,6 +78,7 @@ func (th *thread) attempt(ctx context.Context, run *stateRun) (string, any, *Fai
 			if !th.commitTimer(run, th.e.clock.Now().Add(delay)) {
 				return "", nil, storeFailure()
 			}
+			th.publish()
 			if err := th.e.sleep(ctx, delay); err != nil {
 				return "", nil, fail
 			}

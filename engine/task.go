@@ -203,6 +203,7 @@ type invocation struct {
 // call runs a handler on a worker with an optional timeout and returns its decoded result.
 // A payload of type json.RawMessage is passed unchanged.
 func (th *thread) call(ctx context.Context, h Handler, payload any, timeout time.Duration) (invocation, *Failure) {
+	th.publish()
 	if err := th.e.workers.acquire(ctx); err != nil {
 		return invocation{}, failf("States.Aborted", "the execution was stopped")
 	}

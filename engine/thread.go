@@ -21,10 +21,11 @@ type thread struct {
 	// the enclosing scope, and its assignments stay inside it.
 	vars map[string]any
 	// item is the Map item of an iteration, shown as Map.Item in the context object.
-	item   *mapItem
-	prev   int64 // id of the last event this thread recorded
-	silent bool  // inside a distributed Map: record no events
-	run    stateRun // the state running now; see step
+	item    *mapItem
+	itemBuf mapItem  // where item points
+	prev    int64    // id of the last event this thread recorded
+	silent  bool     // inside a distributed Map: record no events
+	run     stateRun // the state running now; see step
 	// shared is set for a branch or iteration that runs at the same time as others, and
 	// for every thread inside one: it takes the history's writers lock to record.
 	shared bool
@@ -80,13 +81,14 @@ func (th *thread) runTop(ctx context.Context, input any) {
 	out, fail := th.runMachine(ctx, input)
 	switch {
 	case fail == nil:
-		if exceedsPayloadLimit(out) {
+		text := jsonString(out)
+		if len(text) > maxPayloadBytes {
 			th.fail(failf(asl.ErrorDataLimitExceeded, "The execution output exceeds the maximum number of bytes service limit."))
 			return
 		}
-		th.record("ExecutionSucceeded", map[string]any{"output": jsonString(out), "outputDetails": map[string]any{"truncated": false}})
+		th.record("ExecutionSucceeded", map[string]any{"output": text, "outputDetails": map[string]any{"truncated": false}})
 		if th.commitEnd(StatusSucceeded, out, nil) {
-			e.finish(x, StatusSucceeded, out, nil)
+			e.finish(x, StatusSucceeded, text, nil)
 		}
 	case ctx.Err() != nil:
 		th.stopped(ctx)
@@ -115,7 +117,7 @@ func (th *thread) stopped(ctx context.Context) {
 // end commits and records the end of a failed, aborted or timed-out execution.
 func (th *thread) end(status string, f *Failure) {
 	if th.commitEnd(status, nil, f) {
-		th.e.finish(th.x, status, nil, f)
+		th.e.finish(th.x, status, "", f)
 	}
 }
 
@@ -171,18 +173,29 @@ func (m *mapItem) contextValue() map[string]any {
 // child returns a thread for a branch or iteration of sm, with a copy of th's variables.
 // An empty scope is not copied; exit makes the map on the first assignment.
 func (th *thread) child(sm *asl.StateMachine) *thread {
+	c := new(thread)
+	th.initChild(c, sm)
+	return c
+}
+
+// initChild makes c a fresh child thread of th for sm.
+func (th *thread) initChild(c *thread, sm *asl.StateMachine) {
 	var vars map[string]any
 	if len(th.vars) > 0 {
 		vars = maps.Clone(th.vars)
 	}
-	return &thread{e: th.e, x: th.x, sm: sm, vars: vars, prev: th.prev, silent: th.silent, shared: th.shared}
+	*c = thread{e: th.e, x: th.x, sm: sm, vars: vars, prev: th.prev, silent: th.silent, shared: th.shared}
 }
 
 // childAt returns the thread of iteration or branch i of kind (store.KindMap or
-// store.KindParallel), with its recovered position when there is one.
-// Set shared when the child runs at the same time as others.
-func (th *thread) childAt(sm *asl.StateMachine, kind string, i int, shared bool) *thread {
-	c := th.child(sm)
+// store.KindParallel), with its recovered position when there is one. Set shared when the
+// child runs at the same time as others. When reuse is not nil, the child is made in it.
+func (th *thread) childAt(sm *asl.StateMachine, kind string, i int, shared bool, reuse *thread) *thread {
+	c := reuse
+	if c == nil {
+		c = new(thread)
+	}
+	th.initChild(c, sm)
 	c.shared = c.shared || shared
 	if th.e.store != nil {
 		c.path = store.ChildThread(th.path, kind, i)

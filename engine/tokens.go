@@ -99,6 +99,7 @@ func (e *Engine) SendTaskHeartbeat(ctx context.Context, token string) error {
 // awaitToken waits for the result of a task token within the task's timeout and heartbeat.
 // A timeout and a missed heartbeat both fail with States.Timeout, as on AWS.
 func (th *thread) awaitToken(ctx context.Context, t *taskToken, timeout, beat time.Duration) (any, *Failure) {
+	th.publish()
 	e := th.e
 	start := e.clock.Now()
 	lastBeat := start
