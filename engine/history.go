@@ -126,41 +126,42 @@ func (ev event) render() HistoryEvent {
 // record appends an event to the execution history and returns its id. A thread that is
 // silent (inside a distributed Map, whose events AWS keeps in child executions) records nothing.
 func (th *thread) record(eventType string, details map[string]any) int64 {
-	return th.recordEvent(event{typ: eventType, details: details})
+	return th.recordEvent(eventType, details, "", nil, nil)
 }
 
 // recordState records an event whose details are a name and one JSON value: a state entered
 // (with its input) or exited (with its output), or a Lambda function scheduled (resource and
 // input) or succeeded (output).
 func (th *thread) recordState(eventType, name string, payload any, assigned map[string]any) int64 {
-	return th.recordEvent(event{typ: eventType, state: name, payload: payload, assigned: assigned})
+	return th.recordEvent(eventType, nil, name, payload, assigned)
 }
 
 // recordIteration records the start or end of a Map iteration.
 func (th *thread) recordIteration(eventType, mapState string, index int) int64 {
-	return th.recordEvent(event{typ: eventType, state: mapState, payload: index})
+	return th.recordEvent(eventType, nil, mapState, index, nil)
 }
 
-func (th *thread) recordEvent(ev event) int64 {
+// recordEvent records an event with the fields of event. It writes them straight into the
+// history, as the execution records at least two events per transition.
+func (th *thread) recordEvent(typ string, details map[string]any, state string, payload any, assigned map[string]any) int64 {
 	if th.silent {
 		return th.prev
 	}
 	x := th.x
-	ev.at = th.e.unixNano()
+	at := th.e.unixNano()
 	if th.e.store != nil {
 		// The event gets its id when the thread commits; see thread.commit.
-		th.buf = append(th.buf, ev)
+		th.buf = append(th.buf, event{at: at, typ: typ, details: details, state: state, payload: payload, assigned: assigned})
 		return 0
 	}
-	ev.prev = th.prev
-	var id int64
 	if th.shared {
 		x.history.writers.Lock()
-		id = x.history.append(ev)
+	}
+	ev, id := x.history.next()
+	ev.prev, ev.at, ev.typ, ev.details, ev.state, ev.payload, ev.assigned = th.prev, at, typ, details, state, payload, assigned
+	if th.shared {
 		x.history.publish()
 		x.history.writers.Unlock()
-	} else {
-		id = x.history.append(ev)
 	}
 	th.prev = id
 	return id
@@ -212,9 +213,19 @@ func (t *historyTable) locate(p int) (int, int) {
 	return 1 + q/historyChunk, q % historyChunk
 }
 
-// append adds ev and returns its id, which is its position counted from 1. Readers see it
-// after publish. The caller makes sure that no other append runs at the same time.
+// append adds ev and returns its id. Readers see it after publish. The caller makes sure
+// that no other append runs at the same time.
 func (l *historyLog) append(ev event) int64 {
+	slot, id := l.next()
+	*slot = ev
+	slot.id = id
+	return id
+}
+
+// next returns the slot of the next event, with its id already set, which is its position
+// counted from 1. Readers see it after publish. The caller makes sure that no other append
+// runs at the same time.
+func (l *historyLog) next() (*event, int64) {
 	p := l.written
 	t := l.table.Load()
 	if t == nil {
@@ -231,10 +242,10 @@ func (l *historyLog) append(ev event) int64 {
 		t = &historyTable{chunks: append(t.chunks, make([]event, size)), first: t.first}
 		l.table.Store(t)
 	}
-	ev.id = int64(p + 1)
-	t.chunks[c][off] = ev
 	l.written++
-	return ev.id
+	slot := &t.chunks[c][off]
+	slot.id = int64(p + 1)
+	return slot, slot.id
 }
 
 // publish makes every appended event visible to readers.

@@ -62,6 +62,13 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 }
 
 func appendObject(b []byte, m map[string]any) ([]byte, error) {
+	if len(m) == 1 {
+		for k, v := range m {
+			b = append(appendString(append(b, '{'), k), ':')
+			b, err := appendJSON(b, v)
+			return append(b, '}'), err
+		}
+	}
 	var small [8]string
 	keys := small[:0]
 	for k := range m {

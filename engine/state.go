@@ -36,6 +36,8 @@ type outcome struct {
 	out    any
 	next   string
 	assign map[string]any
+	// measured is set when out is known to be within the payload limit.
+	measured bool
 }
 
 // step runs one state with its retries and catchers: one transition of the thread.
@@ -62,7 +64,7 @@ func (th *thread) attempt(ctx context.Context, run *stateRun) (string, any, *Fai
 	for {
 		res, fail := th.execute(ctx, run)
 		run.resumed, run.started = false, false
-		if fail == nil {
+		if fail == nil && !res.measured {
 			fail = checkSize(st, res.out)
 		}
 		if fail == nil {

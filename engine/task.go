@@ -133,7 +133,11 @@ func (th *thread) task(ctx context.Context, run *stateRun) (outcome, *Failure) {
 			return outcome{}, fail
 		}
 	}
-	return th.finishPath(run, ctxObj, result)
+	res, fail := th.finishPath(run, ctxObj, result)
+	// A Lambda function's result that becomes the output unchanged was measured when it
+	// was decoded.
+	res.measured = kind.service == "" && st.ResultSelector == nil && !st.ResultPath.Set && !st.OutputPath.Set
+	return res, fail
 }
 
 // taskTimeouts resolves TimeoutSeconds and HeartbeatSeconds in their literal, Path and
