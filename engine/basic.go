@@ -103,7 +103,7 @@ func (th *thread) choice(run *stateRun) (outcome, *Failure) {
 		return outcome{}, fail
 	}
 	scope := th.scope(in, ctxObj)
-	rules := th.plan(st).choices
+	rules := run.plan.choices
 	for i, rule := range st.Choices {
 		ok, err := rules[i].Eval(scope)
 		if err != nil {

@@ -311,7 +311,7 @@ func (th *thread) resumeStep(ctx context.Context, st *asl.State) (string, any, *
 	r := th.resume
 	defer func() { th.resume = nil }()
 	th.prev = r.lastID
-	run := &stateRun{st: st, raw: r.pos.Input, enteredID: r.enteredID, resumed: true, started: r.pos.Started, entered: th.e.unixNano()}
+	run := &stateRun{st: st, plan: th.plan(st), raw: r.pos.Input, enteredID: r.enteredID, resumed: true, started: r.pos.Started, entered: th.e.unixNano()}
 	if ev, ok := th.x.event(r.enteredID); ok {
 		run.entered = ev.at
 	}

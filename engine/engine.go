@@ -156,7 +156,7 @@ func (e *Engine) CreateStateMachine(ctx context.Context, name string, definition
 
 func (e *Engine) register(arn, name, text string, sm *asl.StateMachine, created time.Time) {
 	e.mu.Lock()
-	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: created, plans: plan(sm)}
+	e.machines[arn] = &stateMachine{arn: arn, name: name, definition: text, machine: sm, created: created, plans: e.plan(sm)}
 	e.mu.Unlock()
 }
 

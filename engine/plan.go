@@ -14,6 +14,7 @@ type statePlan struct {
 	readsContext bool
 	task         taskKind // a Task state's resource
 	taskErr      error    // why a Task state's resource cannot run
+	handler      Handler  // the handler of a Task state's Lambda function ARN, when registered
 	// choices are a JSONPath Choice state's rules, prepared, in the order of st.Choices.
 	choices []*expr.ChoiceRule
 }
@@ -26,7 +27,7 @@ type plans struct {
 }
 
 // plan builds the plans of sm.
-func plan(sm *asl.StateMachine) plans {
+func (e *Engine) plan(sm *asl.StateMachine) plans {
 	p := plans{states: map[*asl.State]*statePlan{}, inline: map[*asl.StateMachine]bool{}}
 	var walk func(sm *asl.StateMachine)
 	walk = func(sm *asl.StateMachine) {
@@ -36,6 +37,9 @@ func plan(sm *asl.StateMachine) plans {
 			sp.readsContext = containsAny(jsonString(stateFieldsForScan(st)), "$$", "context", "Task.Token")
 			if st.Type == asl.TypeTask {
 				sp.task, sp.taskErr = parseResource(st.Resource)
+				if sp.task.lambdaARN {
+					sp.handler, _ = e.handler(sp.task.functionName)
+				}
 			}
 			if st.Type == asl.TypeChoice && st.QueryLanguage != asl.JSONata {
 				for _, c := range st.Choices {
@@ -76,5 +80,5 @@ func (th *thread) plan(st *asl.State) *statePlan {
 	if sp := th.x.machine.plans.states[st]; sp != nil {
 		return sp
 	}
-	return plan(&asl.StateMachine{States: map[string]*asl.State{st.Name: st}}).states[st]
+	return th.e.plan(&asl.StateMachine{States: map[string]*asl.State{st.Name: st}}).states[st]
 }

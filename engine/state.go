@@ -19,6 +19,7 @@ const maxPayloadBytes = 256 * 1024
 // save to resume a state between retries.
 type stateRun struct {
 	st         *asl.State
+	plan       *statePlan
 	raw        any
 	entered    int64 // Unix nanoseconds
 	enteredID  int64
@@ -45,8 +46,8 @@ func (th *thread) step(ctx context.Context, st *asl.State, raw any) (string, any
 	// The thread's one stateRun is reused: a thread runs one state at a time, and nothing
 	// keeps a stateRun after its state ends.
 	run := &th.run
-	*run = stateRun{st: st, raw: raw, entered: th.e.unixNano()}
-	run.enteredID = th.recordState(th.plan(st).entered, st.Name, raw, nil)
+	*run = stateRun{st: st, plan: th.plan(st), raw: raw, entered: th.e.unixNano()}
+	run.enteredID = th.recordState(run.plan.entered, st.Name, raw, nil)
 	if len(st.Retry) > 0 {
 		run.attempts = make([]int, len(st.Retry))
 	}
@@ -116,7 +117,7 @@ func (th *thread) exit(run *stateRun, res outcome) string {
 		th.vars[k] = v
 	}
 	if run.st.Type != asl.TypeFail {
-		th.recordState(th.plan(run.st).exited, run.st.Name, res.out, res.assign)
+		th.recordState(run.plan.exited, run.st.Name, res.out, res.assign)
 	}
 	return res.next
 }
@@ -249,7 +250,7 @@ func (th *thread) execute(ctx context.Context, run *stateRun) (res outcome, fail
 // contextObject builds the context object ($$, $states.context) of a state run. It returns
 // nil for a state whose fields never read it.
 func (th *thread) contextObject(run *stateRun) map[string]any {
-	if !th.plan(run.st).readsContext {
+	if !run.plan.readsContext {
 		return nil
 	}
 	return th.buildContextObject(run)

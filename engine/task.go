@@ -66,7 +66,7 @@ func functionName(s string) string {
 
 func (th *thread) task(ctx context.Context, run *stateRun) (outcome, *Failure) {
 	st := run.st
-	plan := th.plan(st)
+	plan := run.plan
 	kind := plan.task
 	if plan.taskErr != nil {
 		return outcome{}, failf(asl.ErrorRuntime, plan.taskErr.Error())
@@ -283,7 +283,10 @@ func (th *thread) invokeLambdaARN(ctx context.Context, run *stateRun, name strin
 	} else {
 		th.recordState("LambdaFunctionScheduled", run.st.Resource, payload, nil)
 	}
-	h, fail := th.e.handler(name)
+	h, fail := run.plan.handler, (*Failure)(nil)
+	if h == nil {
+		h, fail = th.e.handler(name)
+	}
 	if fail != nil {
 		th.record("LambdaFunctionScheduleFailed", map[string]any{"error": fail.Name, "cause": fail.Cause})
 		return nil, fail
