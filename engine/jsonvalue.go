@@ -360,11 +360,42 @@ func (d *decoder) number() (any, bool) {
 			return nil, false
 		}
 	}
-	f, err := strconv.ParseFloat(string(d.data[start:d.i]), 64)
+	text := d.data[start:d.i]
+	if n, ok := smallInteger(text); ok {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {
 		return nil, false
 	}
 	return f, true
+}
+
+// smallInteger reads a number made of up to 15 digits and an optional minus sign, which a
+// float64 holds exactly, without the allocation of strconv.ParseFloat's argument.
+func smallInteger(text []byte) (float64, bool) {
+	neg := len(text) > 0 && text[0] == '-'
+	digits := text
+	if neg {
+		digits = text[1:]
+	}
+	if len(digits) == 0 || len(digits) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		if n == 0 {
+			return math.Copysign(0, -1), true
+		}
+		n = -n
+	}
+	return float64(n), true
 }
 
 func (d *decoder) peek() byte {

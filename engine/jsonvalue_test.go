@@ -128,3 +128,11 @@ func BenchmarkJSONValueSmall(b *testing.B) {
 		_, _ = unmarshalJSON(doc)
 	}
 }
+
+func BenchmarkJSONValueSmallEncode(b *testing.B) {
+	v := map[string]any{"i": 12.0}
+	b.ReportAllocs()
+	for range b.N {
+		_, _ = marshalJSON(v)
+	}
+}
