@@ -76,7 +76,7 @@ func increment(ctx context.Context, in counter) (counter, error) {
 func incrementRaw(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
 	num, ok := bytes.CutPrefix(bytes.TrimSpace(in), []byte(`{"i":`))
 	if num, ok = bytes.CutSuffix(num, []byte("}")); !ok {
-		return nil, fmt.Errorf("input %s is not {\"i\":N}", in)
+		return nil, fmt.Errorf("invalid input %s: expected {\"i\":N}", in)
 	}
 	i, err := strconv.Atoi(string(num))
 	if err != nil {
@@ -87,8 +87,8 @@ func incrementRaw(ctx context.Context, in json.RawMessage) (json.RawMessage, err
 	return append(out, '}'), nil
 }
 
-// handler is how the benchmark's Task counts: "typed" decodes into a Go struct with
-// encoding/json as an in-process step of this project does; "raw" uses incrementRaw.
+// handler is how the benchmark's Task counts. "typed" decodes into a Go struct with
+// encoding/json, as an in-process step of this project does. "raw" uses incrementRaw.
 type handler string
 
 // engineHandler returns the engine form of the counting handler.

@@ -21,6 +21,7 @@ func TestHistoryReadWhileRecording(t *testing.T) {
 	  "ItemProcessor": {"StartAt": "T", "States": {
 	    "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Echo", "Next": "P"},
 	    "P": {"Type": "Pass", "End": true}}}}}}`
+
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	arn, err := e.CreateStateMachine(ctx, "history", []byte(def), nil)
@@ -36,6 +37,7 @@ func TestHistoryReadWhileRecording(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	for range 2 {
@@ -58,6 +60,7 @@ func TestHistoryReadWhileRecording(t *testing.T) {
 			}
 		})
 	}
+
 	res, err := e.Wait(ctx, x)
 	close(done)
 	wg.Wait()

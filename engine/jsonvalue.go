@@ -285,20 +285,28 @@ func (d *decoder) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v
-		d.space()
-		if d.i >= len(d.data) {
-			return nil, false
-		}
-		switch d.data[d.i] {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return m, true
-		default:
-			return nil, false
+		if end, ok := d.separator('}'); !ok || end {
+			return m, ok
 		}
 	}
+}
+
+// separator reads the comma between two members or elements, or the closing bracket; end
+// is set at the bracket and ok is false at anything else.
+func (d *decoder) separator(closing byte) (end, ok bool) {
+	d.space()
+	if d.i >= len(d.data) {
+		return false, false
+	}
+	switch d.data[d.i] {
+	case ',':
+		d.i++
+		return false, true
+	case closing:
+		d.i++
+		return true, true
+	}
+	return false, false
 }
 
 func (d *decoder) array(depth int) (any, bool) {
@@ -315,18 +323,8 @@ func (d *decoder) array(depth int) (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		d.space()
-		if d.i >= len(d.data) {
-			return nil, false
-		}
-		switch d.data[d.i] {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return a, true
-		default:
-			return nil, false
+		if end, ok := d.separator(']'); !ok || end {
+			return a, ok
 		}
 	}
 }

@@ -4,8 +4,8 @@ import "strings"
 
 // ChoiceRule is a JSONPath Choice rule prepared once for repeated evaluation: its paths are
 // parsed and its operator looked up, so Eval only reads the input and compares. It evaluates
-// exactly as EvalChoiceRule does on the same rule; a rule it cannot prepare (one that
-// validation would reject) is evaluated by EvalChoiceRule, errors included.
+// exactly as EvalChoiceRule does on the same rule. A rule it cannot prepare, one that
+// validation would reject, goes to EvalChoiceRule, errors included.
 type ChoiceRule struct {
 	source   map[string]any
 	prepared bool
