@@ -38,7 +38,8 @@ type Endpoints struct {
 }
 
 // NewEndpoints creates the two public HTTP functions. They authenticate each request
-// themselves (webhook signatures, signed approval links), so their URLs use no IAM auth.
+// themselves (webhook signatures, signed approval links), so their URLs use no IAM auth. The
+// webhooks function also takes the findings of the default-bus rules; see RouteFindings.
 func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*Endpoints, error) {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	e := &Endpoints{Construct: c}

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -24,9 +25,9 @@ type Routing struct {
 }
 
 // NewRouting creates the tenant bus with an archive for replay and one EventBridge rule per
-// routing rule whose workflow the tenant enabled: on the default bus for GuardDuty and Security
-// Hub, on the tenant bus for canonical events. Each rule targets its state machine with a
-// retry policy and a dead-letter queue.
+// tenant-bus routing rule whose workflow the tenant enabled. Each rule starts its state
+// machine with the canonical event's detail, a retry policy and a dead-letter queue. The
+// rules for GuardDuty and Security Hub on the default bus come from RouteFindings.
 func NewRouting(scope constructs.Construct, id string, t *tenants.Config, rs []rules.Rule, wf *Workflows) (*Routing, error) {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	r := &Routing{Construct: c, Rules: map[string]awsevents.CfnRule{}}
@@ -51,48 +52,25 @@ func NewRouting(scope constructs.Construct, id string, t *tenants.Config, rs []r
 		Description: jsii.String("lets the routing rules of tenant " + t.Name + " start its workflows"),
 	})
 	for _, rule := range rs {
-		if !t.WorkflowEnabled(rule.Workflow) {
+		if rule.Bus != rules.BusTenant || !t.WorkflowEnabled(rule.Workflow) {
 			continue
 		}
 		sm, ok := wf.Machines[rule.Workflow]
 		if !ok {
 			return nil, fmt.Errorf("routing rule %s targets workflow %s, which has no statemachines/%s.asl.json", rule.Name, rule.Workflow, rule.Workflow)
 		}
-		var pattern any
-		if err := json.Unmarshal(rule.EventPattern, &pattern); err != nil {
-			return nil, fmt.Errorf("routing rule %s: invalid event pattern: %w", rule.Name, err)
-		}
 		sm.GrantStartExecution(role)
-		target := &awsevents.CfnRule_TargetProperty{
-			Id:               jsii.String(rule.Workflow),
-			Arn:              sm.StateMachineArn(),
-			RoleArn:          role.RoleArn(),
-			DeadLetterConfig: &awsevents.CfnRule_DeadLetterConfigProperty{Arn: r.DeadLetterQueue.QueueArn()},
-			RetryPolicy: &awsevents.CfnRule_RetryPolicyProperty{
-				MaximumRetryAttempts:     jsii.Number(8),
-				MaximumEventAgeInSeconds: jsii.Number(3600),
-			},
+		target := r.target(rule.Workflow, sm.StateMachineArn())
+		target.RoleArn = role.RoleArn()
+		// Workflows take the canonical event's detail as input, as the local runtime and the
+		// webhooks function pass it.
+		target.InputPath = jsii.String("$.detail")
+		// NOTE: EventBridge starts executions under generated names, so a canonical event
+		// delivered twice to the tenant bus starts two executions. The webhooks function,
+		// which starts executions itself, names them after the event.
+		if _, err := r.addRule(t, rule, r.Bus.EventBusName(), target); err != nil {
+			return nil, err
 		}
-		props := &awsevents.CfnRuleProps{
-			Name:         jsii.String(fmt.Sprintf("secamo-%s-%s", t.Name, rule.Name)),
-			Description:  jsii.String(rule.Description),
-			EventPattern: pattern,
-			State:        jsii.String("ENABLED"),
-			Targets:      &[]*awsevents.CfnRule_TargetProperty{target},
-		}
-		// NOTE: EventBridge starts executions under generated names, so in AWS a redelivered
-		// event is deduplicated only where the ingestion function starts the execution itself
-		// (webhooks); findings routed here straight from the default bus are not.
-		if rule.Bus == rules.BusTenant {
-			props.EventBusName = r.Bus.EventBusName()
-			// Workflows take the canonical event's detail as input, as the local runtime
-			// passes it.
-			target.InputPath = jsii.String("$.detail")
-		}
-		// TODO: a default-bus rule passes the raw GuardDuty or Security Hub event, but
-		// alert-triage expects the canonical alert; these rules should target the ingestion
-		// function, which normalises the finding and starts the workflow under its name.
-		r.Rules[rule.Name] = awsevents.NewCfnRule(c, jsii.String(pascal(rule.Name)), props)
 	}
 	// EventBridge needs the queue policy to deliver failed events to the dead-letter queue.
 	r.DeadLetterQueue.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -101,4 +79,58 @@ func NewRouting(scope constructs.Construct, id string, t *tenants.Config, rs []r
 		Resources:  jsii.Strings(*r.DeadLetterQueue.QueueArn()),
 	}))
 	return r, nil
+}
+
+// RouteFindings creates the rules on the account's default bus, for GuardDuty and Security
+// Hub findings, with the webhooks function as their target, because the workflows read the
+// canonical alert, not the raw finding. The function normalises each finding and starts the
+// workflow under the alert's name, so a finding delivered twice starts one execution. Only
+// these rules may invoke the function this way.
+func (r *Routing) RouteFindings(t *tenants.Config, rs []rules.Rule, webhooks awslambda.IFunction) error {
+	for _, rule := range rs {
+		if rule.Bus == rules.BusTenant || !t.WorkflowEnabled(rule.Workflow) {
+			continue
+		}
+		cfn, err := r.addRule(t, rule, nil, r.target("webhooks", webhooks.FunctionArn()))
+		if err != nil {
+			return err
+		}
+		webhooks.AddPermission(jsii.String("Invoke"+pascal(rule.Name)), &awslambda.Permission{
+			Principal: awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
+			Action:    jsii.String("lambda:InvokeFunction"),
+			SourceArn: cfn.AttrArn(),
+		})
+	}
+	return nil
+}
+
+// target returns a rule target with the routing's retry policy and dead-letter queue.
+func (r *Routing) target(id string, arn *string) *awsevents.CfnRule_TargetProperty {
+	return &awsevents.CfnRule_TargetProperty{
+		Id:               jsii.String(id),
+		Arn:              arn,
+		DeadLetterConfig: &awsevents.CfnRule_DeadLetterConfigProperty{Arn: r.DeadLetterQueue.QueueArn()},
+		RetryPolicy: &awsevents.CfnRule_RetryPolicyProperty{
+			MaximumRetryAttempts:     jsii.Number(8),
+			MaximumEventAgeInSeconds: jsii.Number(3600),
+		},
+	}
+}
+
+// addRule creates the EventBridge rule of a routing rule on bus (nil: the default bus).
+func (r *Routing) addRule(t *tenants.Config, rule rules.Rule, bus *string, target *awsevents.CfnRule_TargetProperty) (awsevents.CfnRule, error) {
+	var pattern any
+	if err := json.Unmarshal(rule.EventPattern, &pattern); err != nil {
+		return nil, fmt.Errorf("routing rule %s: invalid event pattern: %w", rule.Name, err)
+	}
+	cfn := awsevents.NewCfnRule(r.Construct, jsii.String(pascal(rule.Name)), &awsevents.CfnRuleProps{
+		Name:         jsii.String(fmt.Sprintf("secamo-%s-%s", t.Name, rule.Name)),
+		Description:  jsii.String(rule.Description),
+		EventBusName: bus,
+		EventPattern: pattern,
+		State:        jsii.String("ENABLED"),
+		Targets:      &[]*awsevents.CfnRule_TargetProperty{target},
+	})
+	r.Rules[rule.Name] = cfn
+	return cfn, nil
 }

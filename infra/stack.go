@@ -75,6 +75,9 @@ func NewTenantStack(scope constructs.Construct, id string, props *TenantStackPro
 	if err != nil {
 		return nil, err
 	}
+	if err := ts.Routing.RouteFindings(t, props.Rules, ts.Endpoints.Webhooks); err != nil {
+		return nil, err
+	}
 	ts.Alarms = NewAlarms(stack, "Alarms", t, ts)
 	return ts, nil
 }

@@ -315,9 +315,33 @@ func TestRulesMatchRoutingFiles(t *testing.T) {
 		if onTenantBus && target["InputPath"] != "$.detail" {
 			t.Errorf("rule %s: InputPath = %v, want $.detail, the canonical event's detail the workflows read", rule.Name, target["InputPath"])
 		}
+		if !onTenantBus {
+			checkFindingRule(t, s, rule.Name, target)
+		}
 	}
 	if enabled == 0 {
 		t.Error("the example tenant enables no routed workflow, so no rule was checked")
+	}
+}
+
+// checkFindingRule checks that a default-bus rule delivers its raw findings to the webhooks
+// function, which normalises them, and that only this rule may invoke the function.
+func checkFindingRule(t *testing.T, s synthesized, name string, target map[string]any) {
+	t.Helper()
+	arn, _ := json.Marshal(target["Arn"])
+	if !strings.Contains(string(arn), "Webhooks") || target["InputPath"] != nil {
+		t.Errorf("rule %s targets %s with InputPath %v, want the webhooks function with the whole event", name, arn, target["InputPath"])
+	}
+	permitted := false
+	for _, perm := range resourcesOfType(s.json, "AWS::Lambda::Permission") {
+		p := props(perm)
+		source, _ := json.Marshal(p["SourceArn"])
+		if p["Principal"] == "events.amazonaws.com" && strings.Contains(string(source), pascal(name)) {
+			permitted = true
+		}
+	}
+	if !permitted {
+		t.Errorf("rule %s: no Lambda permission lets it invoke the webhooks function", name)
 	}
 }
 

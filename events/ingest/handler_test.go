@@ -59,6 +59,7 @@ type fixedClock struct{ t time.Time }
 func (c fixedClock) Now() time.Time { return c.t }
 
 type fixture struct {
+	handler    *Handler
 	server     *httptest.Server
 	starter    *fakeStarter
 	quarantine string
@@ -84,6 +85,7 @@ func newFixture(t *testing.T) *fixture {
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		MaxBodyBytes: 64 << 10,
 	}
+	f.handler = h
 	f.server = httptest.NewServer(h)
 	t.Cleanup(f.server.Close)
 	return f

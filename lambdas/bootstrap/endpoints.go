@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
-	"net/http"
+	"encoding/json"
+	"log/slog"
 
 	"github.com/secamo/orchestrator/events/ingest"
 	"github.com/secamo/orchestrator/events/rules"
+	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/tenants"
 )
 
@@ -17,7 +19,7 @@ const (
 
 // webhooksHandler builds POST /webhooks/{tenant}/{system}: it starts executions through
 // Step Functions and quarantines to the evidence bucket under quarantine/.
-func webhooksHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (http.Handler, error) {
+func webhooksHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (*ingest.Handler, error) {
 	bucket, err := rt.require(envEvidenceBucket, "the bucket that keeps quarantined webhook requests under quarantine/")
 	if err != nil {
 		return nil, err
@@ -42,4 +44,32 @@ func webhooksHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (
 		Quarantine: s3Quarantine{client: clients.s3, bucket: bucket},
 		Logger:     rt.logger,
 	}, nil
+}
+
+// webhooksEntry is the webhooks function's handler. It takes two kinds of invocation: a
+// function URL request, POST /webhooks/{tenant}/{system}, and a GuardDuty or Security Hub
+// finding that an EventBridge rule on the account's default bus delivers.
+func webhooksEntry(h *ingest.Handler, tenant string, logger *slog.Logger) lambdas.Handler {
+	url := functionURL(h, logger)
+	return func(ctx context.Context, payload json.RawMessage) (json.RawMessage, error) {
+		if !isEventBridgeEvent(payload) {
+			return url(ctx, payload)
+		}
+		resp, err := h.HandleEvent(ctx, tenant, payload)
+		if err != nil {
+			logger.ErrorContext(ctx, "EventBridge event not processed", "tenant", tenant, "error", err)
+			return nil, err
+		}
+		return json.Marshal(resp)
+	}
+}
+
+// isEventBridgeEvent reports whether payload is an event that EventBridge delivered, which
+// has a detail-type and no requestContext, unlike a function URL request.
+func isEventBridgeEvent(payload json.RawMessage) bool {
+	var probe struct {
+		DetailType     *string         `json:"detail-type"`
+		RequestContext json.RawMessage `json:"requestContext"`
+	}
+	return json.Unmarshal(payload, &probe) == nil && probe.DetailType != nil && probe.RequestContext == nil
 }

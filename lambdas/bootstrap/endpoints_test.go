@@ -138,8 +138,13 @@ func TestWebhookEndpointStartsExecution(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d, body %s", resp.StatusCode, resp.Body)
 	}
-	if _, ok := fake.executions[offboardingARN+"/jira-20417-offboarding"]; !ok {
-		t.Errorf("executions = %v, want jira-20417-offboarding on the user-offboarding state machine", fake.executions)
+	input, ok := fake.executions[offboardingARN+"/jira-20417-offboarding"]
+	if !ok {
+		t.Fatalf("executions = %v, want jira-20417-offboarding on the user-offboarding state machine", fake.executions)
+	}
+	// The workflow gets the canonical ticket event's detail, as the tenant bus's rules pass it.
+	if strings.Contains(input, `"detail-type"`) || !strings.Contains(input, `"ticketId":"20417"`) {
+		t.Errorf("execution input = %s, want the canonical event's detail", input)
 	}
 
 	// An update of the same ticket gets ExecutionAlreadyExists from Step Functions, which
@@ -169,6 +174,52 @@ func TestWebhookEndpointStartsExecution(t *testing.T) {
 	}
 	if fake.loads != 1 {
 		t.Errorf("AWS clients built %d times, want once per cold start", fake.loads)
+	}
+}
+
+func TestWebhooksFunctionTakesEventBridgeFindings(t *testing.T) {
+	finding, err := os.ReadFile("../../events/testdata/guardduty-iam-malicious-ip.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const triageARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:secamo-acme-alert-triage"
+	fake := newFakeAWS(nil)
+	h, err := setup(context.Background(), testRuntime(map[string]string{
+		"STEP": "webhooks", "TENANT_FILE": eventsTenant, "ACME_WEBHOOK_SECRET": webhookSecret,
+		"EVIDENCE_BUCKET": "evidence-acme", "STATE_MACHINES": `{"alert-triage":"` + triageARN + `"}`,
+	}, fake))
+	if err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+
+	// EventBridge invokes the function with the event itself, not a function URL request.
+	out, err := h(context.Background(), finding)
+	if err != nil {
+		t.Fatalf("EventBridge invocation: %v", err)
+	}
+	if !strings.Contains(string(out), `"workflow":"alert-triage"`) {
+		t.Errorf("response = %s, want the alert-triage execution", out)
+	}
+	var started []string
+	for key, input := range fake.executions {
+		started = append(started, key)
+		if !strings.HasPrefix(key, triageARN+"/") || !strings.Contains(input, `"origin":"guardduty"`) || strings.Contains(input, `"detail-type"`) {
+			t.Errorf("execution %s with input %s, want alert-triage with the canonical alert", key, input)
+		}
+	}
+	if len(started) != 1 {
+		t.Errorf("executions = %v, want one", started)
+	}
+
+	// A ticket event on the default bus is not a finding: the invocation fails, so Lambda
+	// retries it, and the event is kept.
+	ticket, err := os.ReadFile("../../events/testdata/jira-offboarding-created.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped := `{"version":"0","id":"x","detail-type":"Jira Issue","source":"jira","detail":` + string(ticket) + `}`
+	if _, err := h(context.Background(), json.RawMessage(wrapped)); err == nil || !strings.Contains(err.Error(), "rejected with status 400") {
+		t.Errorf("error = %v, want the event rejected as not a finding", err)
 	}
 }
 

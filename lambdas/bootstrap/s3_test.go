@@ -51,12 +51,16 @@ func TestStarterErrors(t *testing.T) {
 		t.Errorf("unknown workflow error = %v, want STATE_MACHINES and its workflows named", err)
 	}
 
-	if _, err := s.StartExecution(ctx, "user-offboarding", "n", `{"a":1}`); err != nil {
+	if _, err := s.StartExecution(ctx, "user-offboarding", "n", `{"detail":{"a":1}}`); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.StartExecution(ctx, "user-offboarding", "n", `{"a":2}`)
+	_, err = s.StartExecution(ctx, "user-offboarding", "n", `{"detail":{"a":2}}`)
 	var exists *sfntypes.ExecutionAlreadyExists
 	if !errors.As(err, &exists) {
 		t.Errorf("same name, other input: error = %v, want ExecutionAlreadyExists wrapped", err)
+	}
+
+	if _, err := s.StartExecution(ctx, "user-offboarding", "m", `{"id":"no detail"}`); err == nil || !strings.Contains(err.Error(), "no detail object") {
+		t.Errorf("envelope without detail: error = %v, want it named", err)
 	}
 }

@@ -54,7 +54,7 @@ func handlerFor(ctx context.Context, rt *runtime, tenant *tenants.Config, step s
 		if err != nil {
 			return nil, fmt.Errorf("building the webhook endpoint of tenant %q: %w", tenant.Name, err)
 		}
-		return functionURL(h, rt.logger), nil
+		return webhooksEntry(h, tenant.Name, rt.logger), nil
 	case stepApprovals:
 		h, err := approvalsHandler(ctx, rt, tenant)
 		if err != nil {

@@ -25,12 +25,17 @@ type sfnStarter struct {
 
 var _ ingest.Starter = (*sfnStarter)(nil)
 
-// StartExecution implements ingest.Starter and returns the execution ARN.
-func (s *sfnStarter) StartExecution(ctx context.Context, workflow, name, input string) (string, error) {
+// StartExecution implements ingest.Starter and returns the execution ARN. The workflow gets
+// the canonical event's detail, as from the local runtime and the tenant bus's rules.
+func (s *sfnStarter) StartExecution(ctx context.Context, workflow, name, envelope string) (string, error) {
 	arn, ok := s.machines[workflow]
 	if !ok {
 		return "", fmt.Errorf("starting workflow %s: no state machine for it in %s, which lists %s",
 			workflow, envStateMachines, strings.Join(slices.Sorted(maps.Keys(s.machines)), ", "))
+	}
+	input, err := ingest.WorkflowInput(envelope, false)
+	if err != nil {
+		return "", fmt.Errorf("starting workflow %s: %w", workflow, err)
 	}
 	out, err := s.client.StartExecution(ctx, &sfn.StartExecutionInput{
 		StateMachineArn: aws.String(arn), Name: aws.String(name), Input: aws.String(input),

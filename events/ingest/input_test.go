@@ -1,4 +1,4 @@
-package local
+package ingest
 
 import "testing"
 
@@ -16,7 +16,7 @@ func TestWorkflowInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := workflowInput(c.envelope, c.dryRun)
+			got, err := WorkflowInput(c.envelope, c.dryRun)
 			if (err != nil) != c.wantErr {
 				t.Fatalf("error = %v, want error %t", err, c.wantErr)
 			}
