@@ -77,7 +77,7 @@ func grant(role awsiam.Role, c capability, t *tenants.Config, st *Storage) error
 			return grantSecrets(role, t, "identity.activeDirectory.bindPassword", a.BindPassword)
 		}
 	case capTicketing:
-		return grantSecrets(role, t, "ticketing.credentials", t.Ticketing.Credentials)
+		return grantTicketing(role, t)
 	case capApprovals:
 		st.ApprovalsTable.GrantReadWriteData(role)
 		if err := grantSecrets(role, t, "approvals.signingKey", t.Approvals.SigningKey); err != nil {
@@ -117,6 +117,28 @@ func grant(role awsiam.Role, c capability, t *tenants.Config, st *Storage) error
 	return nil
 }
 
+// grantTicketing lets role read the ticketing system's credentials: the token or password,
+// or the OAuth client secret and refresh token. It may also write the refresh token, because
+// Jira rotates it at every refresh and the step stores the new one.
+func grantTicketing(role awsiam.Role, t *tenants.Config) error {
+	if err := grantSecrets(role, t, "ticketing.credentials", t.Ticketing.Credentials); err != nil {
+		return err
+	}
+	o := t.Ticketing.OAuth
+	if o == nil {
+		return nil
+	}
+	if err := grantSecrets(role, t, "ticketing.oauth", o.ClientSecret, o.RefreshToken); err != nil {
+		return err
+	}
+	if o.RefreshToken != "" {
+		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+			Actions: jsii.Strings("secretsmanager:PutSecretValue"), Resources: jsii.Strings(secretARN(t, o.RefreshToken)),
+		}))
+	}
+	return nil
+}
+
 // grantSecrets lets role read the Secrets Manager secrets behind refs; empty refs are skipped.
 func grantSecrets(role awsiam.Role, t *tenants.Config, field string, refs ...secrets.Ref) error {
 	var arns []string
@@ -127,8 +149,7 @@ func grantSecrets(role awsiam.Role, t *tenants.Config, field string, refs ...sec
 		if ref.Scheme() != "secretsmanager" {
 			return fmt.Errorf("tenant %s: %s is %s:..., but a deployed tenant reads secrets from Secrets Manager: write secretsmanager:NAME", t.Name, field, ref.Scheme())
 		}
-		// Secrets Manager appends six random characters to a secret's name in its ARN.
-		arns = append(arns, fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-??????", *awscdk.Aws_PARTITION(), region(t), account(t), ref.Name()))
+		arns = append(arns, secretARN(t, ref))
 	}
 	if len(arns) > 0 {
 		role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
@@ -214,4 +235,10 @@ func grantEC2(role awsiam.Role, t *tenants.Config, contain bool) {
 	suppress(role, "AwsSolutions-IAM5",
 		"the instance under attack, its interfaces, volumes and VPC are known only when an alert arrives, so containment acts on any of them in the tenant's own account and region",
 		regex(`/^Resource::arn:.*:ec2:.*\/\*$/`))
+}
+
+// secretARN returns the ARN pattern of the secret behind a secretsmanager: reference. Secrets
+// Manager appends six random characters to a secret's name in its ARN.
+func secretARN(t *tenants.Config, ref secrets.Ref) string {
+	return fmt.Sprintf("arn:%s:secretsmanager:%s:%s:secret:%s-??????", *awscdk.Aws_PARTITION(), region(t), account(t), ref.Name())
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -89,6 +90,40 @@ func (l Local) Resolve(ctx context.Context, ref Ref) (string, error) {
 	}
 }
 
+// Writer stores a new value behind a reference, such as a rotated OAuth refresh token, so
+// that the next Resolve, in this process or after a restart, returns it.
+type Writer interface {
+	Write(ctx context.Context, ref Ref, value string) error
+}
+
+// Write stores value behind a file: reference, replacing the file in one rename so that a
+// reader never sees half a value. An env: reference cannot be written.
+func (l Local) Write(ctx context.Context, ref Ref, value string) error {
+	if err := ref.Validate(); err != nil {
+		return err
+	}
+	if ref.Scheme() != "file" {
+		return fmt.Errorf("writing %s: only file: and secretsmanager: references can be written; keep a value that rotates in one of those", ref)
+	}
+	path := ref.Name()
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", ref, err)
+	}
+	defer os.Remove(tmp.Name()) // fails once renamed
+	if _, err := tmp.WriteString(value + "\n"); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", ref, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", ref, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", ref, err)
+	}
+	return nil
+}
+
 // Static resolves references from a fixed map; tests and the demo use it.
 type Static map[Ref]string
 
@@ -100,3 +135,14 @@ func (s Static) Resolve(ctx context.Context, ref Ref) (string, error) {
 	}
 	return v, nil
 }
+
+// Write implements Writer.
+func (s Static) Write(ctx context.Context, ref Ref, value string) error {
+	s[ref] = value
+	return nil
+}
+
+var (
+	_ Writer = Local{}
+	_ Writer = Static{}
+)

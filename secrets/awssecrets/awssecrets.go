@@ -28,7 +28,15 @@ type Client interface {
 	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
 }
 
-var _ Client = (*secretsmanager.Client)(nil)
+// Putter is the part of the Secrets Manager client that Resolver.Write calls.
+type Putter interface {
+	PutSecretValue(ctx context.Context, in *secretsmanager.PutSecretValueInput, opts ...func(*secretsmanager.Options)) (*secretsmanager.PutSecretValueOutput, error)
+}
+
+var (
+	_ Client = (*secretsmanager.Client)(nil)
+	_ Putter = (*secretsmanager.Client)(nil)
+)
 
 // Clock returns the current time; tests pass a fake one.
 type Clock interface{ Now() time.Time }
@@ -60,7 +68,10 @@ type cached struct {
 	expires time.Time
 }
 
-var _ secrets.Resolver = (*Resolver)(nil)
+var (
+	_ secrets.Resolver = (*Resolver)(nil)
+	_ secrets.Writer   = (*Resolver)(nil)
+)
 
 // New returns a resolver that reads secrets through client.
 func New(client Client, opts Options) *Resolver {
@@ -103,6 +114,32 @@ func (r *Resolver) Resolve(ctx context.Context, ref secrets.Ref) (string, error)
 	return *out.SecretString, nil
 }
 
+// Write stores value as a new version of the secret of a secretsmanager:NAME reference
+// (PutSecretValue) and caches it. The client must also implement Putter, as the SDK's does.
+func (r *Resolver) Write(ctx context.Context, ref secrets.Ref, value string) error {
+	if err := ref.Validate(); err != nil {
+		return err
+	}
+	if ref.Scheme() != "secretsmanager" {
+		return fmt.Errorf("writing %s: the Secrets Manager resolver writes only secretsmanager: references", ref)
+	}
+	putter, ok := r.client.(Putter)
+	if !ok {
+		return fmt.Errorf("writing %s: the Secrets Manager client cannot put secret values", ref)
+	}
+	name := ref.Name()
+	_, err := putter.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: &name, SecretString: &value})
+	var notFound *types.ResourceNotFoundException
+	switch {
+	case errors.As(err, &notFound):
+		return fmt.Errorf("writing %s: no such secret in Secrets Manager: %w", ref, secrets.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("writing %s: %w", ref, err)
+	}
+	r.store(name, value)
+	return nil
+}
+
 func (r *Resolver) lookup(name string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -130,7 +167,10 @@ type Routing struct {
 	Local secrets.Resolver
 }
 
-var _ secrets.Resolver = Routing{}
+var (
+	_ secrets.Resolver = Routing{}
+	_ secrets.Writer   = Routing{}
+)
 
 // Resolve implements secrets.Resolver.
 func (r Routing) Resolve(ctx context.Context, ref secrets.Ref) (string, error) {
@@ -148,4 +188,23 @@ func (r Routing) Resolve(ctx context.Context, ref secrets.Ref) (string, error) {
 		local = secrets.Local{}
 	}
 	return local.Resolve(ctx, ref)
+}
+
+// Write implements secrets.Writer: secretsmanager: references through SecretsManager, the
+// others through Local, when they can write.
+func (r Routing) Write(ctx context.Context, ref secrets.Ref, value string) error {
+	if err := ref.Validate(); err != nil {
+		return err
+	}
+	var target secrets.Resolver = r.Local
+	if ref.Scheme() == "secretsmanager" {
+		target = r.SecretsManager
+	} else if target == nil {
+		target = secrets.Local{}
+	}
+	w, ok := target.(secrets.Writer)
+	if !ok {
+		return fmt.Errorf("writing %s: its resolver cannot write secrets", ref)
+	}
+	return w.Write(ctx, ref, value)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -27,6 +28,10 @@ type tokenSource struct {
 	refreshToken string
 	httpClient   *http.Client
 	clock        httpx.Clock
+	// store keeps a rotated refresh token behind ref, when the resolver can write.
+	store  secrets.Writer
+	ref    secrets.Ref
+	logger *slog.Logger
 
 	mu     sync.Mutex
 	token  string
@@ -58,10 +63,16 @@ func newTokenSource(ctx context.Context, block tenants.TicketingOAuth, resolver 
 	if clock == nil {
 		clock = httpx.SystemClock{}
 	}
+	logger := s.logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	store, _ := resolver.(secrets.Writer)
 	return &tokenSource{
 		config: oauth2.Config{ClientID: block.ClientID, ClientSecret: clientSecret,
 			Endpoint: oauth2.Endpoint{TokenURL: block.TokenURL, AuthStyle: oauth2.AuthStyleInParams}},
 		refreshToken: refreshToken, httpClient: s.httpClient, clock: clock,
+		store: store, ref: block.RefreshToken, logger: logger,
 	}, nil
 }
 
@@ -117,13 +128,28 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 	if lifetime > 0 {
 		t.expiry = now.Add(lifetime - min(maxExpiryMargin, lifetime/2))
 	}
-	if token.RefreshToken != "" {
-		// NOTE: a rotated refresh token (Jira) is kept in memory only and is not written back
-		// to the secret store, so a restart reads the old, used one again.
+	if token.RefreshToken != "" && token.RefreshToken != t.refreshToken {
 		t.refreshToken = token.RefreshToken
+		t.keepRefreshToken(ctx)
 	}
 	t.token = token.AccessToken
 	return t.token, nil
+}
+
+// keepRefreshToken writes a rotated refresh token (Jira rotates them) back behind its
+// reference, because the endpoint rejects the used one: without it, the next process would
+// start with a token that no longer works. A failed write is logged, not returned, since
+// the access token in hand is valid.
+// NOTE: processes that share one refresh token race: after one rotates it, another that
+// still holds the old token is rejected until it restarts and reads the stored one.
+func (t *tokenSource) keepRefreshToken(ctx context.Context) {
+	if t.store == nil {
+		t.logger.WarnContext(ctx, "rotated OAuth refresh token kept in memory only: the secret resolver cannot write", "reference", string(t.ref))
+		return
+	}
+	if err := t.store.Write(ctx, t.ref, t.refreshToken); err != nil {
+		t.logger.ErrorContext(ctx, "rotated OAuth refresh token not stored: after a restart the old one will be rejected", "reference", string(t.ref), "error", err)
+	}
 }
 
 // classify turns a rejected grant into PermissionDenied naming the token endpoint. The

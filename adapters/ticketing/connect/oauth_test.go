@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -146,7 +147,8 @@ func TestOAuthKeepsRotatedRefreshToken(t *testing.T) {
 	cfg := tenants.Ticketing{System: "servicedeskplus", BaseURL: srv.URL, Auth: "oauth",
 		OAuth: &tenants.TicketingOAuth{TokenURL: srv.URL + sdpemu.TokenPath, ClientID: zohoClientID,
 			ClientSecret: "env:ZOHO_CLIENT_SECRET", RefreshToken: "env:ZOHO_REFRESH_TOKEN"}}
-	sys, err := New(ctx, cfg, zohoSecrets, WithHTTPClient(srv.Client()), WithClock(clock))
+	store := maps.Clone(zohoSecrets)
+	sys, err := New(ctx, cfg, store, WithHTTPClient(srv.Client()), WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +161,19 @@ func TestOAuthKeepsRotatedRefreshToken(t *testing.T) {
 	}
 	if got := emu.TokenGrants(); got != 3 {
 		t.Errorf("token grants = %d, want 3", got)
+	}
+
+	// The rotated token was written back, so a restarted process, which resolves the
+	// reference again, is not rejected with the used one.
+	if store["env:ZOHO_REFRESH_TOKEN"] == zohoRefreshToken {
+		t.Fatal("the stored refresh token is still the first one, want the rotated one written back")
+	}
+	restarted, err := New(ctx, cfg, store, WithHTTPClient(srv.Client()), WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := restarted.CreateTicket(ctx, ticketing.NewTicket{Subject: "Offboard John Doe", Requester: "hr@example.com"}); err != nil {
+		t.Errorf("CreateTicket after a restart = %v, want the stored refresh token accepted", err)
 	}
 }
 
