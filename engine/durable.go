@@ -370,7 +370,7 @@ func (th *thread) recoveredToken() (*taskToken, time.Duration) {
 func (x *execution) event(id int64) (event, bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if id < 1 || id > int64(x.history.len()) {
+	if x.released || id < 1 || id > int64(x.history.len()) {
 		return event{}, false
 	}
 	i := int(id - 1)

@@ -57,6 +57,9 @@ type Engine struct {
 	// is in flight once Close returns.
 	commits sync.RWMutex
 
+	// chunks holds history chunks of executions that left memory, for reuse.
+	chunks sync.Pool
+
 	mu         sync.Mutex
 	machines   map[string]*stateMachine
 	executions map[string]*execution

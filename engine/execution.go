@@ -42,8 +42,9 @@ type execution struct {
 	cancel     context.CancelCauseFunc
 	done       chan struct{}
 
-	mu      sync.Mutex
-	history historyLog
+	mu       sync.Mutex
+	history  historyLog
+	released bool // its history's chunks went back to the engine's pool; see release
 	// parentToken is the task token of a startExecution.sync task waiting for this execution.
 	parentToken string
 	syncPattern string // "sync" or "sync:2" for a child of a .sync task
@@ -143,7 +144,7 @@ func (e *Engine) prepare(ctx context.Context, stateMachineARN, name, input, pare
 		},
 		machine:     sm,
 		inputValue:  parsed,
-		history:     historyLog{hint: sm.historyHint()},
+		history:     historyLog{hint: sm.historyHint(), pool: &e.chunks},
 		cancel:      cancel,
 		done:        make(chan struct{}),
 		parentToken: parentToken,
@@ -219,8 +220,12 @@ func (e *Engine) GetExecutionHistory(ctx context.Context, executionARN string) (
 		return nil, err
 	}
 	x.mu.Lock()
+	released := x.released
 	stored := x.history.all()
 	x.mu.Unlock()
+	if released {
+		return e.GetExecutionHistory(ctx, executionARN) // now gone from memory: the store, or not found
+	}
 	events := make([]HistoryEvent, len(stored))
 	for i, ev := range stored {
 		events[i] = ev.render()
@@ -295,9 +300,22 @@ func (e *Engine) retire(arn string) {
 	defer e.mu.Unlock()
 	e.finished = append(e.finished, arn)
 	for len(e.finished) > e.opts.MaxFinishedExecutions {
+		if x := e.executions[e.finished[0]]; x != nil {
+			x.release(&e.chunks)
+		}
 		delete(e.executions, e.finished[0])
 		e.finished = e.finished[1:]
 	}
+}
+
+// release hands the history's chunks of a finished execution that leaves memory to pool,
+// so the next executions record into them instead of allocating. A reader that looked the
+// execution up before then finds it released and reports it as gone.
+func (x *execution) release(pool *sync.Pool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.released = true
+	x.history.release(pool)
 }
 
 // input returns the decoded execution input. It is never modified.

@@ -196,6 +196,7 @@ type historyLog struct {
 	written int          // events appended; only writers use it
 	n       atomic.Int64 // events published
 	hint    int          // expected number of events, for the first chunk's capacity
+	pool    *sync.Pool   // full chunks to reuse (*[]event), or nil
 }
 
 // historyTable is the published list of chunks.
@@ -233,19 +234,47 @@ func (l *historyLog) next() (*event, int64) {
 	}
 	c, off := t.locate(p)
 	if c == len(t.chunks) {
-		size := historyChunk
-		if c == 0 {
-			size = t.first
-		}
 		// The new table shares the old one's array; appending writes past the end that
 		// readers of the old table see.
-		t = &historyTable{chunks: append(t.chunks, make([]event, size)), first: t.first}
+		t = &historyTable{chunks: append(t.chunks, l.newChunk(c, t.first)), first: t.first}
 		l.table.Store(t)
 	}
 	l.written++
 	slot := &t.chunks[c][off]
 	slot.id = int64(p + 1)
 	return slot, slot.id
+}
+
+// newChunk returns chunk c: a full one from the pool when there is one, else a new one of
+// first events for the first chunk and historyChunk for the others.
+func (l *historyLog) newChunk(c, first int) []event {
+	if c > 0 || first == historyChunk {
+		if l.pool != nil {
+			if chunk, ok := l.pool.Get().(*[]event); ok {
+				return *chunk
+			}
+		}
+		return make([]event, historyChunk)
+	}
+	return make([]event, first)
+}
+
+// release clears the full chunks and puts them in pool, and empties the log. The caller
+// makes sure that nothing reads or writes the log any more.
+func (l *historyLog) release(pool *sync.Pool) {
+	t := l.table.Load()
+	l.table.Store(nil)
+	l.n.Store(0)
+	l.written = 0
+	if t == nil {
+		return
+	}
+	for _, chunk := range t.chunks {
+		if len(chunk) == historyChunk {
+			clear(chunk)
+			pool.Put(&chunk)
+		}
+	}
 }
 
 // publish makes every appended event visible to readers.

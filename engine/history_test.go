@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -126,5 +127,64 @@ func TestHistoryShowsRunningTask(t *testing.T) {
 	close(release)
 	if res, err := e.Wait(ctx, x); err != nil || res.Status != StatusSucceeded {
 		t.Fatalf("execution ended %v, %v", res, err)
+	}
+}
+
+// TestHistoryChunksReused runs executions with long histories on an engine that keeps one
+// finished execution, so each one's chunks go back to the pool for the next, while a reader
+// keeps reading the oldest. The reader must see a whole history or none, and each new
+// history must hold only its own events.
+func TestHistoryChunksReused(t *testing.T) {
+	e := New(Options{Clock: NewVirtualClock(epoch), MaxFinishedExecutions: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	arn, err := e.CreateStateMachine(ctx, "chain", []byte(passChain(200)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	first, err := e.StartSyncExecution(ctx, arn, "first", `{}`)
+	if err != nil || first.Status != StatusSucceeded {
+		t.Fatalf("first execution: %v, %v", first, err)
+	}
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			events, err := e.GetExecutionHistory(ctx, first.ExecutionARN)
+			if err != nil {
+				return // released
+			}
+			if len(events) != 402 || checkIDs(events) != nil || events[401].Type != "ExecutionSucceeded" {
+				t.Errorf("history of the first execution read while released: %d events", len(events))
+				return
+			}
+		}
+	})
+
+	for i := range 5 {
+		x, err := e.StartSyncExecution(ctx, arn, fmt.Sprintf("next-%d", i), `{}`)
+		if err != nil || x.Status != StatusSucceeded {
+			t.Fatalf("execution %d: %v, %v", i, x, err)
+		}
+		events, err := e.GetExecutionHistory(ctx, x.ExecutionARN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := checkIDs(events); err != nil || len(events) != 402 || events[1].Type != "PassStateEntered" || events[401].Type != "ExecutionSucceeded" {
+			t.Fatalf("execution %d: %d events (%v), want its own 402", i, len(events), err)
+		}
+	}
+	close(done)
+	wg.Wait()
+
+	var gone *ExecutionDoesNotExist
+	if _, err := e.GetExecutionHistory(ctx, first.ExecutionARN); !errors.As(err, &gone) {
+		t.Errorf("history of an execution that left memory: error = %v, want ExecutionDoesNotExist", err)
 	}
 }
