@@ -77,6 +77,11 @@ deploy: tools bootstrap validate-asl ## deploy tenant $(TENANT) to the AWS accou
 bench: ## run the Go benchmarks (figures go in docs/benchmarks.md)
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
+.PHONY: compare
+compare: ## run the engine and coinbase/step on the same definitions, each in its own process (about 4 minutes)
+	mkdir -p $(BIN)
+	cd bench && $(GO) test -p 1 -run NONE -bench . -benchmem -benchtime 2s -count 5 ./enginebench ./stepbench | tee $(CURDIR)/$(BIN)/compare.txt | $(GO) run ./compare
+
 .PHONY: tidy-check
 tidy-check: ## fail when go mod tidy would change go.mod or go.sum
 	$(GO) mod tidy -diff

@@ -32,7 +32,7 @@ func passChain(n int) string {
 	return b.String()
 }
 
-// choiceLoop counts to n with a Pass state and a Choice state: 2n transitions.
+// choiceLoop counts to n with a Pass state and a Choice state: 2n+1 transitions.
 func choiceLoop(n int) string {
 	return fmt.Sprintf(`{"StartAt": "Inc", "States": {
 	  "Inc": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "Next": "Check"},
