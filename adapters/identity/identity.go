@@ -56,10 +56,20 @@ type Membership struct {
 	// OnPremises is true for a group synchronised from AD; it is edited on the AD side.
 	OnPremises bool `json:"onPremises,omitempty"`
 	// Removable is false when the membership cannot be removed through this provider, with
-	// the reason in NotRemovableReason.
+	// the reason in NotRemovableReason, in English, and NotRemovableCode, which callers can
+	// translate.
 	Removable          bool   `json:"removable"`
 	NotRemovableReason string `json:"notRemovableReason,omitempty"`
+	NotRemovableCode   string `json:"notRemovableCode,omitempty"`
 }
+
+// Codes of NotRemovableCode.
+const (
+	NotRemovableSynced      = "synced-group"     // synchronised from on-premises AD
+	NotRemovableDynamic     = "dynamic-rule"     // members come from a rule
+	NotRemovableMailEnabled = "mail-enabled"     // managed in Exchange Online
+	NotRemovableKind        = "unsupported-kind" // an object type the provider does not edit
+)
 
 // License is one licence (subscribed SKU) assigned to a user.
 type License struct {

@@ -19,7 +19,7 @@ func planComment(t *texts, u Subject, plan Plan) string {
 	if len(skipped) > 0 {
 		fmt.Fprintf(&b, "%s\n", t.skippedHeading)
 		for _, it := range skipped {
-			fmt.Fprintf(&b, "- %s (%s)\n", describe(t, it), it.SkipReason)
+			fmt.Fprintf(&b, "- %s (%s)\n", describe(t, it), t.skipReason(it))
 		}
 	}
 	return b.String()
@@ -70,9 +70,12 @@ func writeOutcomes(b *strings.Builder, t *texts, outcomes []Outcome) {
 			}
 			line := "- " + describe(t, o.Item)
 			// A verified item's detail only repeats its line ("not a member"), so it is left
-			// out. NOTE: the reasons of skipped and not-done items come from the directories
-			// and adapters in English, whatever the tenant's language.
-			if o.Detail != "" && g.status != StatusVerified {
+			// out. NOTE: why an item is not done comes from the directory or adapter in
+			// English, whatever the tenant's language; skip reasons are translated.
+			switch {
+			case g.status == StatusSkipped && o.Item.SkipCode != "":
+				line += " (" + t.skipReason(o.Item) + ")"
+			case o.Detail != "" && g.status != StatusVerified:
 				line += " (" + o.Detail + ")"
 			}
 			fmt.Fprintf(b, "%s\n", line)

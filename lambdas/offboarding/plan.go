@@ -63,11 +63,11 @@ func (s *Steps) planEntra(ctx context.Context, u Subject) ([]PlanItem, error) {
 	var items []PlanItem
 	account := PlanItem{Kind: KindEntraAccount, ID: u.Entra.ID, Name: u.UserPrincipalName}
 	if u.Synced {
-		account.SkipReason = "synchronised from on-premises AD: disabled on the AD side"
+		account.skip(skipSyncedAccount, "")
 	}
 	sessions := PlanItem{Kind: KindSessions, ID: u.Entra.ID, Name: u.UserPrincipalName}
 	if u.Entra.UserType == "Guest" {
-		sessions.SkipReason = "guest: the sessions belong to the home tenant"
+		sessions.skip(skipGuestSessions, "")
 	}
 	items = append(items, account, sessions)
 
@@ -79,7 +79,9 @@ func (s *Steps) planEntra(ctx context.Context, u Subject) ([]PlanItem, error) {
 		return nil, fmt.Errorf("listing Entra memberships of %q: %w", u.UserPrincipalName, err)
 	}
 	for _, m := range memberships {
-		items = append(items, PlanItem{Kind: KindGroup, ID: m.ID, Name: m.DisplayName, SkipReason: membershipSkipReason(m, u), Membership: m.Kind})
+		item := PlanItem{Kind: KindGroup, ID: m.ID, Name: m.DisplayName, Membership: m.Kind}
+		skipMembership(&item, m, u)
+		items = append(items, item)
 	}
 
 	licenses, err := s.EntraLicenses.Licenses(ctx, u.Entra.ID)
@@ -89,26 +91,25 @@ func (s *Steps) planEntra(ctx context.Context, u Subject) ([]PlanItem, error) {
 	for _, l := range licenses {
 		item := PlanItem{Kind: KindLicense, ID: l.SkuID, Name: l.SkuPartNumber}
 		if l.AssignedByGroup != "" {
-			item.SkipReason = fmt.Sprintf("assigned through group %s: goes away with that membership", groupName(memberships, l.AssignedByGroup))
+			item.skip(skipLicenceByGroup, groupName(memberships, l.AssignedByGroup))
 		}
 		items = append(items, item)
 	}
 	return items, nil
 }
 
-// membershipSkipReason returns why a membership is not removed through Entra ID, or "".
-func membershipSkipReason(m identity.Membership, u Subject) string {
+// skipMembership marks a membership that is not removed through Entra ID, with the reason.
+func skipMembership(item *PlanItem, m identity.Membership, u Subject) {
 	switch {
 	case m.Dynamic:
-		return "dynamic group: membership follows a rule and ends with the disabled account"
+		item.skip(skipDynamicGroup, "")
 	case m.OnPremises && u.AD != nil:
-		return "synchronised from on-premises AD: removed on the AD side"
+		item.skip(skipSyncedMembership, "")
 	case !m.Removable && m.NotRemovableReason != "":
-		return m.NotRemovableReason
+		item.SkipReason, item.SkipCode = m.NotRemovableReason, m.NotRemovableCode
 	case !m.Removable:
-		return "not removable through Microsoft Graph"
+		item.skip(skipNotRemovable, "")
 	}
-	return ""
 }
 
 func groupName(memberships []identity.Membership, id string) string {
@@ -133,7 +134,7 @@ func (s *Steps) planAD(ctx context.Context, u Subject) ([]PlanItem, error) {
 	for _, g := range groups {
 		item := PlanItem{Kind: KindADGroup, ID: g.ID, Name: g.DisplayName}
 		if !g.Removable && g.NotRemovableReason != "" {
-			item.SkipReason = g.NotRemovableReason
+			item.SkipReason, item.SkipCode = g.NotRemovableReason, g.NotRemovableCode
 		}
 		items = append(items, item)
 	}
@@ -157,7 +158,7 @@ func (s *Steps) planAccessKeys(ctx context.Context, upn string) ([]PlanItem, err
 	for _, k := range keys {
 		item := PlanItem{Kind: KindAccessKey, ID: k.ID, Name: k.ID, Target: iamUser}
 		if k.Status == awsadapter.KeyExpired {
-			item.SkipReason = "expired key: cannot be used"
+			item.skip(skipExpiredKey, "")
 		}
 		items = append(items, item)
 	}

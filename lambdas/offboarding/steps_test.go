@@ -642,3 +642,42 @@ func TestDescribeNamesDirectoryRoles(t *testing.T) {
 		t.Errorf("describe(group) = %q, want the group text", got)
 	}
 }
+
+func TestSkipReasonsTranslated(t *testing.T) {
+	licence := PlanItem{Kind: KindLicense, ID: "sku", Name: "POWER_BI_PRO"}
+	licence.skip(skipLicenceByGroup, `"Licence Power BI"`)
+	if want := `assigned through group "Licence Power BI": goes away with that membership`; licence.SkipReason != want {
+		t.Errorf("SkipReason = %q, want the English text %q", licence.SkipReason, want)
+	}
+	tests := map[string]string{
+		"en": `assigned through group "Licence Power BI": goes away with that membership`,
+		"nl": `toegekend via groep "Licence Power BI": verdwijnt met dat lidmaatschap`,
+		"fr": `attribuée par le groupe "Licence Power BI" : disparaît avec cette appartenance`,
+	}
+	for locale, want := range tests {
+		if got := textsFor(locale).skipReason(licence); got != want {
+			t.Errorf("skipReason(%s) = %q, want %q", locale, got, want)
+		}
+	}
+
+	// Every code has a text in every language.
+	for code := range languages["en"].skipReasons {
+		for locale, texts := range languages {
+			if texts.skipReasons[code] == "" {
+				t.Errorf("language %s has no text for skip code %q", locale, code)
+			}
+		}
+	}
+
+	// A reason without a known code stays as the directory gave it.
+	other := PlanItem{Kind: KindADGroup, Name: "Domain Users", SkipReason: "primary group of the account"}
+	if got := textsFor("nl").skipReason(other); got != "primary group of the account" {
+		t.Errorf("skipReason without a code = %q, want the reason unchanged", got)
+	}
+
+	// The plan comment shows the translation.
+	plan := Plan{Summary: "samenvatting", Items: []PlanItem{licence}}
+	if got := planComment(textsFor("nl"), Subject{DisplayName: "Jan"}, plan); !strings.Contains(got, "toegekend via groep") {
+		t.Errorf("Dutch plan comment = %q, want the Dutch skip reason", got)
+	}
+}

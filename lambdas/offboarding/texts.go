@@ -32,6 +32,8 @@ type texts struct {
 	approverComment string // %s: comment
 	resolveNote     string // %s: display name
 	escalated       string
+	// skipReasons are the reasons an item is not changed, by PlanItem.SkipCode (%s: SkipArg).
+	skipReasons map[string]string
 }
 
 func plural(one, many string) func(int) string {
@@ -80,6 +82,19 @@ var languages = map[string]*texts{
 		approverComment: "Comment of the approver: %s",
 		resolveNote:     "%s has been offboarded; every change was verified.",
 		escalated:       "An engineer has been asked to finish this request.",
+		skipReasons: map[string]string{
+			skipSyncedAccount:                "synchronised from on-premises AD: disabled on the AD side",
+			skipGuestSessions:                "guest: the sessions belong to the home tenant",
+			skipDynamicGroup:                 "dynamic group: membership follows a rule and ends with the disabled account",
+			skipSyncedMembership:             "synchronised from on-premises AD: removed on the AD side",
+			skipNotRemovable:                 "not removable through Microsoft Graph",
+			skipLicenceByGroup:               "assigned through group %s: goes away with that membership",
+			skipExpiredKey:                   "expired key: cannot be used",
+			identity.NotRemovableSynced:      "group is synchronised from on-premises AD: remove the membership in AD",
+			identity.NotRemovableDynamic:     "dynamic membership rule: change the rule or the user's attributes",
+			identity.NotRemovableMailEnabled: "mail-enabled security group or distribution list: remove the membership in Exchange Online",
+			identity.NotRemovableKind:        "the adapter does not remove memberships of this object type",
+		},
 	},
 	"nl": {
 		disableAccount: "het account van %s uitschakelen",
@@ -117,6 +132,19 @@ var languages = map[string]*texts{
 		approverComment: "Opmerking van de goedkeurder: %s",
 		resolveNote:     "%s is uit dienst verwerkt; elke wijziging is gecontroleerd.",
 		escalated:       "Een engineer is gevraagd deze aanvraag af te werken.",
+		skipReasons: map[string]string{
+			skipSyncedAccount:                "gesynchroniseerd vanuit de on-premises AD: wordt aan de AD-kant uitgeschakeld",
+			skipGuestSessions:                "gast: de sessies horen bij de thuistenant",
+			skipDynamicGroup:                 "dynamische groep: het lidmaatschap volgt een regel en eindigt met het uitgeschakelde account",
+			skipSyncedMembership:             "gesynchroniseerd vanuit de on-premises AD: wordt aan de AD-kant verwijderd",
+			skipNotRemovable:                 "niet te verwijderen via Microsoft Graph",
+			skipLicenceByGroup:               "toegekend via groep %s: verdwijnt met dat lidmaatschap",
+			skipExpiredKey:                   "verlopen sleutel: niet meer bruikbaar",
+			identity.NotRemovableSynced:      "groep gesynchroniseerd vanuit de on-premises AD: verwijder het lidmaatschap in AD",
+			identity.NotRemovableDynamic:     "dynamische lidmaatschapsregel: pas de regel of de kenmerken van de gebruiker aan",
+			identity.NotRemovableMailEnabled: "beveiligingsgroep met e-mail of distributielijst: verwijder het lidmaatschap in Exchange Online",
+			identity.NotRemovableKind:        "dit type object wordt niet automatisch aangepast",
+		},
 	},
 	"fr": {
 		disableAccount: "désactiver le compte de %s",
@@ -154,10 +182,53 @@ var languages = map[string]*texts{
 		approverComment: "Commentaire de l'approbateur : %s",
 		resolveNote:     "Le départ de %s est traité ; chaque modification a été vérifiée.",
 		escalated:       "Un ingénieur a été chargé de terminer cette demande.",
+		skipReasons: map[string]string{
+			skipSyncedAccount:                "synchronisé depuis l'AD local : désactivé côté AD",
+			skipGuestSessions:                "invité : les sessions appartiennent au locataire d'origine",
+			skipDynamicGroup:                 "groupe dynamique : l'appartenance suit une règle et prend fin avec le compte désactivé",
+			skipSyncedMembership:             "synchronisé depuis l'AD local : retiré côté AD",
+			skipNotRemovable:                 "impossible à retirer via Microsoft Graph",
+			skipLicenceByGroup:               "attribuée par le groupe %s : disparaît avec cette appartenance",
+			skipExpiredKey:                   "clé expirée : inutilisable",
+			identity.NotRemovableSynced:      "groupe synchronisé depuis l'AD local : retirez l'appartenance dans l'AD",
+			identity.NotRemovableDynamic:     "règle d'appartenance dynamique : modifiez la règle ou les attributs de l'utilisateur",
+			identity.NotRemovableMailEnabled: "groupe de sécurité à extension messagerie ou liste de distribution : retirez l'appartenance dans Exchange Online",
+			identity.NotRemovableKind:        "ce type d'objet n'est pas modifié automatiquement",
+		},
 	},
 }
 
 // textsFor returns the texts of the locale, English for an unknown one.
+// Codes of PlanItem.SkipCode that the plan sets itself; the others are the codes of
+// identity.Membership.NotRemovableCode.
+const (
+	skipSyncedAccount    = "synced-account"
+	skipGuestSessions    = "guest-sessions"
+	skipDynamicGroup     = "dynamic-group"
+	skipSyncedMembership = "synced-membership"
+	skipNotRemovable     = "not-removable"
+	skipLicenceByGroup   = "licence-by-group" // SkipArg: the group's name
+	skipExpiredKey       = "expired-key"
+)
+
+// skipReason returns why it is not changed, in the texts' language when its code has a
+// translation, else in English as the directory gave it.
+func (t *texts) skipReason(it PlanItem) string {
+	if text, ok := t.skipReasons[it.SkipCode]; ok {
+		if strings.Contains(text, "%s") {
+			return fmt.Sprintf(text, it.SkipArg)
+		}
+		return text
+	}
+	return it.SkipReason
+}
+
+// skip marks it as not changed for the reason of code, with its English text as SkipReason.
+func (it *PlanItem) skip(code, arg string) {
+	it.SkipCode, it.SkipArg = code, arg
+	it.SkipReason = languages["en"].skipReason(*it)
+}
+
 func textsFor(locale string) *texts {
 	if t, ok := languages[locale]; ok {
 		return t

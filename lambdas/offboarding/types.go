@@ -56,8 +56,11 @@ type PlanItem struct {
 	// Target is the OU the AD account moves to, or the IAM user that owns an access key.
 	Target string `json:"target,omitempty"`
 	// SkipReason is set for an item that is listed for completeness but not changed, such
-	// as a dynamic group or a licence assigned through a group.
+	// as a dynamic group or a licence assigned through a group. It is in English; SkipCode
+	// (with SkipArg) names the same reason for the tenant's language, see texts.skipReasons.
 	SkipReason string `json:"skipReason,omitempty"`
+	SkipCode   string `json:"skipCode,omitempty"`
+	SkipArg    string `json:"skipArg,omitempty"`
 	// Membership tells, for a KindGroup item, whether it is a group, a directory role or an
 	// administrative unit, so texts name it correctly; empty means a group.
 	Membership identity.MembershipKind `json:"membership,omitempty"`

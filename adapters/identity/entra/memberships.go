@@ -79,11 +79,14 @@ func toMembership(obj models.DirectoryObjectable) identity.Membership {
 		unified := slices.Contains(o.GetGroupTypes(), "Unified")
 		switch {
 		case m.OnPremises:
-			m.Removable, m.NotRemovableReason = false, "group is synchronised from on-premises AD: remove the membership in AD"
+			m.Removable, m.NotRemovableCode = false, identity.NotRemovableSynced
+			m.NotRemovableReason = "group is synchronised from on-premises AD: remove the membership in AD"
 		case m.Dynamic:
-			m.Removable, m.NotRemovableReason = false, "group has a dynamic membership rule: change the rule or the user's attributes"
+			m.Removable, m.NotRemovableCode = false, identity.NotRemovableDynamic
+			m.NotRemovableReason = "group has a dynamic membership rule: change the rule or the user's attributes"
 		case deref(o.GetMailEnabled()) && !unified:
-			m.Removable, m.NotRemovableReason = false, "mail-enabled security group or distribution list: remove the membership in Exchange Online"
+			m.Removable, m.NotRemovableCode = false, identity.NotRemovableMailEnabled
+			m.NotRemovableReason = "mail-enabled security group or distribution list: remove the membership in Exchange Online"
 		}
 	case models.DirectoryRoleable:
 		m.Kind = identity.KindDirectoryRole
@@ -93,11 +96,13 @@ func toMembership(obj models.DirectoryObjectable) identity.Membership {
 		m.DisplayName = deref(o.GetDisplayName())
 		if strings.EqualFold(deref(o.GetMembershipType()), "Dynamic") {
 			m.Dynamic = true
-			m.Removable, m.NotRemovableReason = false, "administrative unit has a dynamic membership rule: change the rule or the user's attributes"
+			m.Removable, m.NotRemovableCode = false, identity.NotRemovableDynamic
+			m.NotRemovableReason = "administrative unit has a dynamic membership rule: change the rule or the user's attributes"
 		}
 	default:
 		m.Kind = identity.MembershipKind(strings.TrimPrefix(deref(obj.GetOdataType()), "#microsoft.graph."))
-		m.Removable, m.NotRemovableReason = false, "the adapter does not remove memberships of this object type"
+		m.Removable, m.NotRemovableCode = false, identity.NotRemovableKind
+		m.NotRemovableReason = "the adapter does not remove memberships of this object type"
 	}
 	return m
 }
