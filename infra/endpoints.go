@@ -2,6 +2,8 @@ package infra
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -90,6 +92,16 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 	for _, name := range p.Workflows.Names() {
 		p.Workflows.Machines[name].GrantTaskResponse(e.ApprovalsRole)
 	}
+
+	// Every five minutes the approvals function marks expired approvals and delivers the
+	// decisions Step Functions did not take (approvals.Service.Sweep).
+	sweep := awsevents.NewRule(c, jsii.String("ApprovalSweep"), &awsevents.RuleProps{
+		Description: jsii.String("marks expired approvals of tenant " + t.Name + " and retries undelivered decisions"),
+		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(5))),
+	})
+	sweep.AddTarget(awseventstargets.NewLambdaFunction(e.Approvals, &awseventstargets.LambdaFunctionProps{
+		RetryAttempts: jsii.Number(0), // the next sweep comes in five minutes
+	}))
 
 	urlProps := &awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType_NONE}
 	e.WebhooksURL = e.Webhooks.AddFunctionUrl(urlProps)

@@ -462,3 +462,22 @@ func TestFunctionsGetTheirVariablesAndBinary(t *testing.T) {
 		t.Errorf("CommentOnTicket and the webhook function use different binaries, want both on the core one")
 	}
 }
+
+func TestApprovalSweepScheduled(t *testing.T) {
+	s := synthExample(t)
+	found := false
+	for _, r := range resourcesOfType(s.json, "AWS::Events::Rule") {
+		p := props(r)
+		if p["ScheduleExpression"] != "rate(5 minutes)" {
+			continue
+		}
+		found = true
+		arn, _ := json.Marshal(p["Targets"].([]any)[0].(map[string]any)["Arn"])
+		if !strings.Contains(string(arn), "Approvals") {
+			t.Errorf("the sweep schedule targets %s, want the approvals function", arn)
+		}
+	}
+	if !found {
+		t.Fatal("no rule runs the approval sweep every five minutes")
+	}
+}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -29,9 +30,32 @@ func registerApproval(ctx context.Context, rt *runtime, tenant *tenants.Config, 
 	return nil
 }
 
+// approvalsEntry is the approvals function's handler. A function URL request goes to the
+// approval pages; the scheduled event of the stack's sweep rule runs approvals.Service.Sweep,
+// which marks expired approvals and delivers decisions that Step Functions did not take.
+func approvalsEntry(ctx context.Context, rt *runtime, tenant *tenants.Config) (lambdas.Handler, error) {
+	h, err := approvalsHandler(ctx, rt, tenant)
+	if err != nil {
+		return nil, err
+	}
+	url := functionURL(h, rt.logger)
+	return func(ctx context.Context, payload json.RawMessage) (json.RawMessage, error) {
+		if !isScheduledEvent(payload) {
+			return url(ctx, payload)
+		}
+		expired, delivered, err := h.Service.Sweep(ctx)
+		if err != nil {
+			rt.logger.ErrorContext(ctx, "approval sweep failed", "tenant", tenant.Name, "expired", expired, "delivered", delivered, "error", err)
+			return nil, err
+		}
+		rt.logger.InfoContext(ctx, "approval sweep", "tenant", tenant.Name, "expired", expired, "delivered", delivered)
+		return json.Marshal(map[string]int{"expired": expired, "delivered": delivered})
+	}, nil
+}
+
 // approvalsHandler builds GET, HEAD and POST /approvals/{tenant}/{id} on the DynamoDB store,
 // resuming executions through Step Functions.
-func approvalsHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (http.Handler, error) {
+func approvalsHandler(ctx context.Context, rt *runtime, tenant *tenants.Config) (*approvals.Handler, error) {
 	table, err := rt.require(envApprovalsTable, "the DynamoDB table of approval records")
 	if err != nil {
 		return nil, err

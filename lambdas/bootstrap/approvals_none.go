@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/tenants"
@@ -17,7 +16,7 @@ func registerApproval(context.Context, *runtime, *tenants.Config, string, lambda
 	return nil
 }
 
-// approvalsHandler fails the cold start of STEP=approvals in a binary without approvals.
-func approvalsHandler(context.Context, *runtime, *tenants.Config) (http.Handler, error) {
+// approvalsEntry fails the cold start of STEP=approvals in a binary without approvals.
+func approvalsEntry(context.Context, *runtime, *tenants.Config) (lambdas.Handler, error) {
 	return nil, fmt.Errorf("this binary was built with -tags noapprovals: deploy the full bootstrap binary for STEP=%s", stepApprovals)
 }

@@ -67,9 +67,27 @@ func webhooksEntry(h *ingest.Handler, tenant string, logger *slog.Logger) lambda
 // isEventBridgeEvent reports whether payload is an event that EventBridge delivered, which
 // has a detail-type and no requestContext, unlike a function URL request.
 func isEventBridgeEvent(payload json.RawMessage) bool {
-	var probe struct {
-		DetailType     *string         `json:"detail-type"`
-		RequestContext json.RawMessage `json:"requestContext"`
+	probe, ok := probeEvent(payload)
+	return ok && probe.DetailType != nil
+}
+
+// isScheduledEvent reports whether payload is the event of an EventBridge schedule.
+func isScheduledEvent(payload json.RawMessage) bool {
+	probe, ok := probeEvent(payload)
+	return ok && probe.DetailType != nil && *probe.DetailType == "Scheduled Event" && probe.Source == "aws.events"
+}
+
+type eventProbe struct {
+	DetailType     *string         `json:"detail-type"`
+	Source         string          `json:"source"`
+	RequestContext json.RawMessage `json:"requestContext"`
+}
+
+// probeEvent reads the fields that tell an EventBridge event from a function URL request.
+func probeEvent(payload json.RawMessage) (eventProbe, bool) {
+	var probe eventProbe
+	if err := json.Unmarshal(payload, &probe); err != nil || probe.RequestContext != nil {
+		return probe, false
 	}
-	return json.Unmarshal(payload, &probe) == nil && probe.DetailType != nil && probe.RequestContext == nil
+	return probe, true
 }

@@ -223,6 +223,27 @@ func TestWebhooksFunctionTakesEventBridgeFindings(t *testing.T) {
 	}
 }
 
+func TestApprovalsFunctionSweepsOnSchedule(t *testing.T) {
+	fake := newFakeAWS(map[string]string{"example/approval-signing-key": signingKey})
+	h, err := setup(context.Background(), testRuntime(map[string]string{
+		"STEP": "approvals", "TENANT_FILE": exampleTenant, "APPROVALS_TABLE": "approvals-example",
+	}, fake))
+	if err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	scheduled := `{"version":"0","id":"1","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-12-04T10:00:00Z","region":"eu-west-1","resources":["arn:aws:events:eu-west-1:123456789012:rule/sweep"],"detail":{}}`
+	out, err := h(context.Background(), json.RawMessage(scheduled))
+	if err != nil {
+		t.Fatalf("scheduled invocation: %v", err)
+	}
+	if string(out) != `{"delivered":0,"expired":0}` {
+		t.Errorf("sweep result = %s, want the counts of an empty table", out)
+	}
+	if fake.scans == 0 {
+		t.Error("the scheduled invocation read no approval records, want a sweep")
+	}
+}
+
 func TestApprovalEndpoint(t *testing.T) {
 	fake := newFakeAWS(map[string]string{"example/approval-signing-key": signingKey})
 	h, err := setup(context.Background(), testRuntime(map[string]string{

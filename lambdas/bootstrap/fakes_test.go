@@ -28,6 +28,8 @@ type fakeAWS struct {
 	executions map[string]string
 	// dynamoPuts counts PutItem calls by table.
 	dynamoPuts map[string]int
+	// scans counts Scan calls, which the approval sweep makes.
+	scans int
 	loads      int
 }
 
@@ -111,6 +113,9 @@ func (f *fakeAWS) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb
 }
 
 func (f *fakeAWS) Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.scans++
 	return &dynamodb.ScanOutput{}, nil
 }
 

@@ -56,11 +56,11 @@ func handlerFor(ctx context.Context, rt *runtime, tenant *tenants.Config, step s
 		}
 		return webhooksEntry(h, tenant.Name, rt.logger), nil
 	case stepApprovals:
-		h, err := approvalsHandler(ctx, rt, tenant)
+		h, err := approvalsEntry(ctx, rt, tenant)
 		if err != nil {
 			return nil, fmt.Errorf("building the approval endpoint of tenant %q: %w", tenant.Name, err)
 		}
-		return functionURL(h, rt.logger), nil
+		return h, nil
 	}
 
 	build := rt.buildSteps
