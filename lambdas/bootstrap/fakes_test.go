@@ -30,7 +30,7 @@ type fakeAWS struct {
 	dynamoPuts map[string]int
 	// scans counts Scan calls, which the approval sweep makes.
 	scans int
-	loads      int
+	loads int
 }
 
 func newFakeAWS(secrets map[string]string) *fakeAWS {
