@@ -23,6 +23,7 @@ import (
 	"github.com/secamo/orchestrator/internal/testenv"
 	"github.com/secamo/orchestrator/lambdas"
 	"github.com/secamo/orchestrator/lambdas/offboarding"
+	"github.com/secamo/orchestrator/lambdas/offboarding/fake"
 	"github.com/secamo/orchestrator/lambdas/triage"
 	"github.com/secamo/orchestrator/tenants"
 )
@@ -193,7 +194,7 @@ func (f *caseTickets) only(t *testing.T) (*ticketing.Ticket, []string) {
 type triageWorld struct {
 	tenant  *tenants.Config
 	ec2     *fakeEC2
-	keys    *fakeKeys
+	keys    *fake.Keys
 	tickets *caseTickets
 	enrich  triage.Enricher
 }
@@ -226,7 +227,7 @@ func newTriageWorld() *triageWorld {
 			minerInstance: instance(minerInstance, "build-runner"),
 			sshInstance:   instance(sshInstance, "bastion"),
 		}},
-		keys: &fakeKeys{keys: map[string][]awsadapter.AccessKey{"jan.peeters": {
+		keys: &fake.Keys{ByUser: map[string][]awsadapter.AccessKey{"jan.peeters": {
 			{ID: "AKIAJANOLD", UserName: "jan.peeters", Status: awsadapter.KeyInactive},
 			{ID: "AKIAJANNEW", UserName: "jan.peeters", Status: awsadapter.KeyActive},
 		}}},

@@ -215,12 +215,12 @@ func TestTriageCredentialRevokesKeys(t *testing.T) {
 	if len(r.child) == 0 {
 		t.Fatal("revoke-user-access did not run")
 	}
-	keys := w.keys.keys["jan.peeters"]
+	keys := w.keys.ByUser["jan.peeters"]
 	if keys[1].Status != "Inactive" {
 		t.Errorf("active key status = %s, want Inactive", keys[1].Status)
 	}
-	if !slices.Equal(w.keys.calls, []string{"Deactivate AKIAJANNEW"}) {
-		t.Errorf("IAM calls = %v, want only the active key deactivated", w.keys.calls)
+	if !slices.Equal(w.keys.Calls, []string{"Deactivate AKIAJANNEW"}) {
+		t.Errorf("IAM calls = %v, want only the active key deactivated", w.keys.Calls)
 	}
 	_, comments := w.tickets.only(t)
 	if len(comments) != 1 || !strings.Contains(comments[0], "access keys of IAM user jan.peeters are deactivated") {

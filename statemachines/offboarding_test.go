@@ -89,7 +89,7 @@ func runOffboarding(t testing.TB, w *world, input string, decide func(level int)
 	}
 	eng := engine.New(engine.Options{
 		Handlers: handlers,
-		Clock:    engine.NewVirtualClock(w.clock.t),
+		Clock:    engine.NewVirtualClock(w.clock.T),
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	a := &approver{eng: eng, decide: decide}
@@ -149,12 +149,10 @@ func (r *run) transitions() int {
 
 // comments returns the public comments posted on ticket 101.
 func (r *run) comments() []string {
-	fakeMu.Lock()
-	defer fakeMu.Unlock()
 	var out []string
-	for _, c := range r.w.tickets.comments {
-		if c.visibility == "public" {
-			out = append(out, c.body)
+	for _, c := range r.w.tickets.Posted() {
+		if c.Visibility == "public" {
+			out = append(out, c.Body)
 		}
 	}
 	return out
@@ -183,19 +181,19 @@ func TestOffboardingApproved(t *testing.T) {
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "SUCCEEDED", "")
 
-	if w.ad.users[janUPN].AccountEnabled {
+	if w.ad.Users[janUPN].AccountEnabled {
 		t.Error("AD account still enabled")
 	}
-	if got := w.ad.users[janUPN].DistinguishedName; got != "CN=Jan Peeters,"+offOU {
+	if got := w.ad.Users[janUPN].DistinguishedName; got != "CN=Jan Peeters,"+offOU {
 		t.Errorf("AD account at %q, want in %s", got, offOU)
 	}
-	if n := len(w.entra.memberships[janID]); n != 2 {
-		t.Errorf("%d Entra memberships left, want the dynamic and the synchronised group: %+v", n, w.entra.memberships[janID])
+	if n := len(w.entra.MembershipsOf[janID]); n != 2 {
+		t.Errorf("%d Entra memberships left, want the dynamic and the synchronised group: %+v", n, w.entra.MembershipsOf[janID])
 	}
-	if w.keys.keys["jan.peeters"][0].Status != "Inactive" {
-		t.Errorf("access key status = %s, want Inactive", w.keys.keys["jan.peeters"][0].Status)
+	if w.keys.ByUser["jan.peeters"][0].Status != "Inactive" {
+		t.Errorf("access key status = %s, want Inactive", w.keys.ByUser["jan.peeters"][0].Status)
 	}
-	if note, ok := w.tickets.resolved["101"]; !ok || !strings.Contains(note, "every change was verified") {
+	if note, ok := w.tickets.Resolved["101"]; !ok || !strings.Contains(note, "every change was verified") {
 		t.Errorf("ticket resolution note = %q (resolved %v)", note, ok)
 	}
 	comments := r.comments()
@@ -220,12 +218,12 @@ func (r *run) requireTransitions(t *testing.T, want int) {
 
 func TestOffboardingCloudOnlyUser(t *testing.T) {
 	w := newWorld(t)
-	w.entra.users[janID].OnPremisesSyncEnabled = false
-	delete(w.ad.users, janUPN)
+	w.entra.Users[janID].OnPremisesSyncEnabled = false
+	delete(w.ad.Users, janUPN)
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "SUCCEEDED", "")
 	r.requireTransitions(t, 21)
-	if w.entra.users[janID].AccountEnabled {
+	if w.entra.Users[janID].AccountEnabled {
 		t.Error("Entra account still enabled")
 	}
 }
@@ -235,14 +233,14 @@ func TestOffboardingRejected(t *testing.T) {
 	r := runOffboarding(t, w, `{"ticketId":"101","dryRun":false}`, func(int) (approvals.Decision, bool) { return approvals.Reject, true })
 	r.requireStatus(t, "FAILED", "ApprovalRejected")
 	r.requireTransitions(t, 7)
-	if !w.entra.users[janID].AccountEnabled || !w.ad.users[janUPN].AccountEnabled {
+	if !w.entra.Users[janID].AccountEnabled || !w.ad.Users[janUPN].AccountEnabled {
 		t.Error("an account was disabled after a rejection")
 	}
 	comments := r.comments()
 	if len(comments) != 1 || !strings.Contains(comments[0], "was rejected by it-manager@example.com") || !strings.Contains(comments[0], "checked with HR") {
 		t.Errorf("comments = %q, want the rejection with the approver's comment", comments)
 	}
-	if len(w.tickets.resolved) != 0 {
+	if len(w.tickets.Resolved) != 0 {
 		t.Error("ticket resolved after a rejection")
 	}
 }
@@ -255,7 +253,7 @@ func TestOffboardingDryRun(t *testing.T) {
 	if len(r.approver.levels) != 0 {
 		t.Errorf("approval requested in a dry run: %v", r.approver.levels)
 	}
-	if !w.entra.users[janID].AccountEnabled || !w.ad.users[janUPN].AccountEnabled || len(w.entra.memberships[janID]) != 4 {
+	if !w.entra.Users[janID].AccountEnabled || !w.ad.Users[janUPN].AccountEnabled || len(w.entra.MembershipsOf[janID]) != 4 {
 		t.Error("a dry run changed the directory")
 	}
 	comments := r.comments()
@@ -285,10 +283,10 @@ func TestOffboardingExcludedAccount(t *testing.T) {
 
 func TestOffboardingGroupNotRemovable(t *testing.T) {
 	w := newWorld(t)
-	w.entra.failRemove["g-sales"] = &identity.PermissionDenied{Operation: "removing a member of Sales", Detail: "Insufficient privileges to complete the operation."}
+	w.entra.FailRemove["g-sales"] = &identity.PermissionDenied{Operation: "removing a member of Sales", Detail: "Insufficient privileges to complete the operation."}
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "FAILED", "OffboardingFailed")
-	if len(w.tickets.resolved) != 0 {
+	if len(w.tickets.Resolved) != 0 {
 		t.Error("ticket resolved although a group was not removed")
 	}
 	comments := r.comments()
@@ -300,7 +298,7 @@ func TestOffboardingGroupNotRemovable(t *testing.T) {
 			t.Errorf("failure comment does not contain %q:\n%s", want, comments[0])
 		}
 	}
-	if w.ad.users[janUPN].AccountEnabled {
+	if w.ad.Users[janUPN].AccountEnabled {
 		t.Error("the other changes did not run: AD account still enabled")
 	}
 }

@@ -58,10 +58,10 @@ func TestResolveUserErrors(t *testing.T) {
 	}{
 		{"missing ticket id", nil, ResolveInput{}, "InvalidInput", "missing ticketId"},
 		{"unknown ticket", nil, ResolveInput{TicketID: "999"}, "TicketNotFound", `"999"`},
-		{"empty user field", func(w *world) { w.tickets.tickets["101"].Fields = nil }, ResolveInput{TicketID: "101"}, "InvalidTicketData", `"udf_user" is empty`},
-		{"malformed user", func(w *world) { w.tickets.tickets["101"].Fields["udf_user"] = "Jan Peeters" }, ResolveInput{TicketID: "101"}, "InvalidTicketData", "invalid user principal name"},
+		{"empty user field", func(w *world) { w.tickets.Tickets["101"].Fields = nil }, ResolveInput{TicketID: "101"}, "InvalidTicketData", `"udf_user" is empty`},
+		{"malformed user", func(w *world) { w.tickets.Tickets["101"].Fields["udf_user"] = "Jan Peeters" }, ResolveInput{TicketID: "101"}, "InvalidTicketData", "invalid user principal name"},
 		{"unknown user", nil, ResolveInput{TicketID: "101", UserPrincipalName: "nobody@example.com"}, "UserNotFound", "nobody@example.com"},
-		{"synced but not in AD", func(w *world) { delete(w.ad.users, janUPN) }, ResolveInput{TicketID: "101"}, "UserNotFound", "synchronised from AD but not found"},
+		{"synced but not in AD", func(w *world) { delete(w.ad.Users, janUPN) }, ResolveInput{TicketID: "101"}, "UserNotFound", "synchronised from AD but not found"},
 		{"no field mapping", func(w *world) { w.steps.Tenant.Ticketing.Fields = nil }, ResolveInput{TicketID: "101"}, "NotConfigured", "ticketing.fields.user"},
 	}
 	for _, tt := range tests {
@@ -83,8 +83,8 @@ func TestResolveUserErrors(t *testing.T) {
 
 func TestResolveUserCloudOnly(t *testing.T) {
 	w := newWorld(t)
-	w.entra.users[janID].OnPremisesSyncEnabled = false
-	delete(w.ad.users, janUPN)
+	w.entra.Users[janID].OnPremisesSyncEnabled = false
+	delete(w.ad.Users, janUPN)
 	out := w.resolve(t)
 	if out.User.Synced || out.User.AD != nil {
 		t.Errorf("user = %+v, want cloud-only", out.User)
@@ -105,10 +105,10 @@ func TestCheckExclusions(t *testing.T) {
 			w.steps.Tenant.Exclusions.VIPUsers = []string{"JAN.PEETERS@EXAMPLE.COM"}
 		}, "VIP user"},
 		{"protected Entra group", func(w *world) {
-			w.entra.memberships[janID] = append(w.entra.memberships[janID], identity.Membership{ID: "g-t0", DisplayName: "Tier0 Admins"})
+			w.entra.MembershipsOf[janID] = append(w.entra.MembershipsOf[janID], identity.Membership{ID: "g-t0", DisplayName: "Tier0 Admins"})
 		}, `protected group "Tier0 Admins"`},
 		{"protected AD group", func(w *world) {
-			w.ad.groups[janUPN] = append(w.ad.groups[janUPN], identity.Membership{ID: "CN=Domain Admins,CN=Users,DC=example,DC=local", DisplayName: "domain admins"})
+			w.ad.GroupsOf[janUPN] = append(w.ad.GroupsOf[janUPN], identity.Membership{ID: "CN=Domain Admins,CN=Users,DC=example,DC=local", DisplayName: "domain admins"})
 		}, `protected group "domain admins"`},
 	}
 	for _, tt := range tests {
@@ -234,8 +234,8 @@ func TestChangeStepsAreIdempotent(t *testing.T) {
 	if changed != 7 {
 		t.Errorf("first run changed %d items, want 7", changed)
 	}
-	if w.ad.passwords["ad-guid"] != 1 {
-		t.Errorf("password resets = %d, want 1", w.ad.passwords["ad-guid"])
+	if w.ad.Passwords["ad-guid"] != 1 {
+		t.Errorf("password resets = %d, want 1", w.ad.Passwords["ad-guid"])
 	}
 
 	for _, out := range w.applyAll(t, r, p) {
@@ -248,18 +248,18 @@ func TestChangeStepsAreIdempotent(t *testing.T) {
 			}
 		}
 	}
-	if got := w.ad.users[janUPN].DistinguishedName; got != "CN=Jan Peeters,"+offOU {
+	if got := w.ad.Users[janUPN].DistinguishedName; got != "CN=Jan Peeters,"+offOU {
 		t.Errorf("AD DN = %q, want it in %s", got, offOU)
 	}
-	if w.ad.stamps["ad-guid"] != "HR-101" {
-		t.Errorf("AD description stamps = %v, want HR-101", w.ad.stamps)
+	if w.ad.Stamps["ad-guid"] != "HR-101" {
+		t.Errorf("AD description stamps = %v, want HR-101", w.ad.Stamps)
 	}
 }
 
 func TestDisableEntraUserCloudOnly(t *testing.T) {
 	w := newWorld(t)
-	w.entra.users[janID].OnPremisesSyncEnabled = false
-	delete(w.ad.users, janUPN)
+	w.entra.Users[janID].OnPremisesSyncEnabled = false
+	delete(w.ad.Users, janUPN)
 	r, p := w.plan(t)
 	in := ChangeInput{User: r.User, Items: p.Items, Ticket: r.Ticket}
 	out, err := w.steps.DisableEntraUser(context.Background(), in)
@@ -277,7 +277,7 @@ func TestDisableEntraUserCloudOnly(t *testing.T) {
 
 func TestGroupThatCannotBeRemoved(t *testing.T) {
 	w := newWorld(t)
-	w.entra.failRemove["g-sales"] = &identity.PermissionDenied{Operation: "removing a member of Sales", Detail: "Insufficient privileges to complete the operation."}
+	w.entra.FailRemove["g-sales"] = &identity.PermissionDenied{Operation: "removing a member of Sales", Detail: "Insufficient privileges to complete the operation."}
 	r, p := w.plan(t)
 	out, err := w.steps.RemoveGroupMemberships(context.Background(), ChangeInput{User: r.User, Items: p.Items, Ticket: r.Ticket})
 	if err != nil {
@@ -307,7 +307,7 @@ func TestGroupThatCannotBeRemoved(t *testing.T) {
 
 func TestThrottledRemovalStopsStep(t *testing.T) {
 	w := newWorld(t)
-	w.entra.failRemove["g-sales"] = &identity.Throttled{}
+	w.entra.FailRemove["g-sales"] = &identity.Throttled{}
 	r, p := w.plan(t)
 	_, err := w.steps.RemoveGroupMemberships(context.Background(), ChangeInput{User: r.User, Items: p.Items, Ticket: r.Ticket})
 	if got := typeName(err); got != "Throttled" {
@@ -339,7 +339,7 @@ func TestVerifyDetectsUnrevokedSessions(t *testing.T) {
 	w := newWorld(t)
 	r, p := w.plan(t)
 	w.applyAll(t, r, p)
-	w.entra.validFrom[janID] = p.CreatedAt.Truncate(time.Second).Add(-time.Second)
+	w.entra.ValidFrom[janID] = p.CreatedAt.Truncate(time.Second).Add(-time.Second)
 	_, err := w.steps.VerifyOffboarding(context.Background(), VerifyInput{User: r.User, Plan: p})
 	if err == nil || !strings.Contains(err.Error(), "before the plan") {
 		t.Errorf("error = %v, want sessions not revoked", err)
@@ -353,7 +353,7 @@ func TestVerifySessionsRevokedInPlanSecond(t *testing.T) {
 	// Graph returns whole seconds: a revocation in the plan's own second reads back as the
 	// start of that second.
 	p.CreatedAt = p.CreatedAt.Truncate(time.Second).Add(700 * time.Millisecond)
-	w.entra.validFrom[janID] = p.CreatedAt.Truncate(time.Second)
+	w.entra.ValidFrom[janID] = p.CreatedAt.Truncate(time.Second)
 	v, err := w.steps.VerifyOffboarding(context.Background(), VerifyInput{User: r.User, Plan: p})
 	if err != nil {
 		t.Fatalf("VerifyOffboarding: %v", err)
@@ -370,7 +370,7 @@ func TestCommentOnTicket(t *testing.T) {
 	if _, err := w.steps.CommentOnTicket(ctx, CommentInput{Kind: CommentPlan, Ticket: r.Ticket, User: r.User, Plan: p}); err != nil {
 		t.Fatalf("plan comment: %v", err)
 	}
-	body := w.tickets.comments[0].body
+	body := w.tickets.Comments[0].Body
 	for _, want := range []string{"dry run: nothing was changed", "Remove from group Sales", "Not changed:", "Remove from group All staff (dynamic group"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("plan comment does not contain %q:\n%s", want, body)
@@ -397,7 +397,7 @@ func TestCommentRejectedInFrench(t *testing.T) {
 	if _, err := w.steps.CommentOnTicket(context.Background(), in); err != nil {
 		t.Fatalf("CommentOnTicket: %v", err)
 	}
-	body := w.tickets.comments[0].body
+	body := w.tickets.Comments[0].Body
 	if !strings.Contains(body, "Le départ de Jan Peeters a été refusé par it-manager@example.com") {
 		t.Errorf("comment = %q", body)
 	}
@@ -418,14 +418,14 @@ func TestResultCommentAndResolve(t *testing.T) {
 	if _, err := w.steps.CommentOnTicket(ctx, CommentInput{Kind: CommentResult, Ticket: r.Ticket, User: r.User, Plan: p, Verification: &v}); err != nil {
 		t.Fatalf("CommentOnTicket: %v", err)
 	}
-	body := w.tickets.comments[0].body
+	body := w.tickets.Comments[0].Body
 	if !strings.Contains(body, "Done and verified:\n- Revoke the sign-in sessions") || strings.Contains(body, "Not done:") {
 		t.Errorf("result comment:\n%s", body)
 	}
 	if _, err := w.steps.ResolveTicket(ctx, ResolveTicketInput{Ticket: r.Ticket, User: r.User, Verification: &v}); err != nil {
 		t.Fatalf("ResolveTicket: %v", err)
 	}
-	if note := w.tickets.resolved["101"]; note != "Jan Peeters has been offboarded; every change was verified." {
+	if note := w.tickets.Resolved["101"]; note != "Jan Peeters has been offboarded; every change was verified." {
 		t.Errorf("resolve note = %q", note)
 	}
 }
@@ -437,14 +437,14 @@ func TestResolveTicketRefusesUnverified(t *testing.T) {
 	if got := typeName(err); got != "OffboardingIncomplete" {
 		t.Errorf("error type = %s, want OffboardingIncomplete", got)
 	}
-	if len(w.tickets.resolved) != 0 {
-		t.Errorf("ticket resolved: %v", w.tickets.resolved)
+	if len(w.tickets.Resolved) != 0 {
+		t.Errorf("ticket resolved: %v", w.tickets.Resolved)
 	}
 }
 
 func TestReportFailureAfterApproval(t *testing.T) {
 	w := newWorld(t)
-	w.entra.failRemove["g-sales"] = &identity.PermissionDenied{Operation: "removing a member", Detail: "Insufficient privileges"}
+	w.entra.FailRemove["g-sales"] = &identity.PermissionDenied{Operation: "removing a member", Detail: "Insufficient privileges"}
 	r, p := w.plan(t)
 	w.applyAll(t, r, p)
 	state := State{
@@ -459,7 +459,7 @@ func TestReportFailureAfterApproval(t *testing.T) {
 	if !out.Commented || !out.Escalated {
 		t.Errorf("output = %+v, want commented and escalated", out)
 	}
-	body := w.tickets.comments[0].body
+	body := w.tickets.Comments[0].Body
 	for _, want := range []string{
 		"did not complete: OffboardingIncomplete: offboarding incomplete",
 		"Not done:\n- Remove from group Sales (still a member)",
@@ -481,7 +481,7 @@ func TestReportFailureBeforeApproval(t *testing.T) {
 	if _, err := w.steps.ReportFailure(context.Background(), state); err != nil {
 		t.Fatalf("ReportFailure: %v", err)
 	}
-	body := w.tickets.comments[0].body
+	body := w.tickets.Comments[0].Body
 	if !strings.Contains(body, "no approval within the time limit") || !strings.Contains(body, "Nothing was changed.") {
 		t.Errorf("comment = %q", body)
 	}
@@ -489,7 +489,7 @@ func TestReportFailureBeforeApproval(t *testing.T) {
 
 func TestReportFailureSurvivesCommentError(t *testing.T) {
 	w := newWorld(t)
-	w.tickets.err = &ticketing.Throttled{}
+	w.tickets.Err = &ticketing.Throttled{}
 	out, err := w.steps.ReportFailure(context.Background(), State{TicketID: "101", Error: &StateError{Error: "UserNotFound"}})
 	if err != nil {
 		t.Fatalf("ReportFailure: %v", err)
@@ -570,7 +570,7 @@ func TestApprovalDecisionMatchesApprovalsResult(t *testing.T) {
 
 func TestGuestSessionsSkipped(t *testing.T) {
 	w := newWorld(t)
-	w.entra.users[janID].UserType = "Guest"
+	w.entra.Users[janID].UserType = "Guest"
 	r, p := w.plan(t)
 	if p.Items[1].Kind != KindSessions || p.Items[1].SkipReason == "" {
 		t.Fatalf("sessions item = %+v, want skipped for a guest", p.Items[1])
