@@ -27,7 +27,6 @@ type EndpointsProps struct {
 	Tenant    *tenants.Config
 	AssetDir  string
 	Storage   *Storage
-	Routing   *Routing
 	Workflows *Workflows
 }
 
@@ -59,7 +58,6 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 	e.Webhooks, e.WebhooksRole, err = newFunction(c, "Webhooks", functionProps{
 		Tenant: t, AssetDir: p.AssetDir, Binary: binaryCore, Handler: HandlerWebhooks, Timeout: 30, Reserved: endpointConcurrency,
 		Env: map[string]string{
-			"EVENT_BUS":       "secamo-" + t.Name,
 			"EVIDENCE_BUCKET": *p.Storage.Bucket.BucketName(),
 			"STATE_MACHINES":  *awscdk.Stack_Of(c).ToJsonString(machines, nil),
 		},
@@ -71,7 +69,6 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 		return nil, err
 	}
 	grantPutObjects(e.WebhooksRole, p.Storage, "quarantine/")
-	p.Routing.Bus.GrantPutEventsTo(e.WebhooksRole, nil)
 	for _, name := range p.Workflows.Names() {
 		if t.WorkflowEnabled(name) {
 			p.Workflows.Machines[name].GrantStartExecution(e.WebhooksRole)

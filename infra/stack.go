@@ -70,7 +70,7 @@ func NewTenantStack(scope constructs.Construct, id string, props *TenantStackPro
 		return nil, err
 	}
 	ts.Endpoints, err = NewEndpoints(stack, "Endpoints", &EndpointsProps{
-		Tenant: t, AssetDir: props.AssetDir, Storage: ts.Storage, Routing: ts.Routing, Workflows: ts.Workflows,
+		Tenant: t, AssetDir: props.AssetDir, Storage: ts.Storage, Workflows: ts.Workflows,
 	})
 	if err != nil {
 		return nil, err
