@@ -68,8 +68,9 @@ func (e *Engine) StartExecution(ctx context.Context, stateMachineARN, name, inpu
 
 // StartSyncExecution runs an execution of the state machine on the calling goroutine and
 // returns its final description, like the StartSyncExecution API of Express workflows. The
-// execution keeps its history and can be described, stopped and listed like any other. A
-// name of an execution that is still running makes it wait for that execution instead.
+// execution keeps its history and can be described and stopped like any other; cancelling
+// ctx does not stop it. The name of an execution that is still running with the same input
+// text makes the call wait for that execution instead, until it ends or ctx is done.
 func (e *Engine) StartSyncExecution(ctx context.Context, stateMachineARN, name, input string) (*Execution, error) {
 	l, err := e.prepare(ctx, stateMachineARN, name, input, "", "", "")
 	if err != nil {

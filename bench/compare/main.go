@@ -3,7 +3,7 @@
 // second and of CPU time per transition, then the ratio of the engine's medians to
 // coinbase/step's on the same definition. Run it as
 //
-//	go test -p 1 -run NONE -bench . -benchmem -count 5 ./enginebench ./stepbench | go run ./compare
+//	go test -p 1 -run NONE -bench . -benchmem -benchtime 2s -count 5 ./enginebench ./stepbench | go run ./compare
 package main
 
 import (
@@ -35,12 +35,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "compare: no benchmark lines with transitions/s on standard input; pipe the output of go test -bench into it")
 		os.Exit(1)
 	}
-	fmt.Printf("%-34s %5s %26s %22s %12s\n", "benchmark", "runs", "transitions/s median (range)", "CPU ns median (range)", "allocs/op")
+	fmt.Printf("%-34s %4s %-34s %-22s %s\n", "benchmark", "runs", "transitions/s: median (range)", "CPU ns: median (range)", "allocs/op")
 	for _, name := range order {
 		s := runs[name]
 		rate, cpu := column(s, func(x sample) float64 { return x.rate }), column(s, func(x sample) float64 { return x.cpu })
-		fmt.Printf("%-34s %5d %10.0f (%6.0f-%6.0f)k %8.0f (%5.0f-%5.0f) %12.0f\n", name, len(s),
-			median(rate), rate[0]/1000, rate[len(rate)-1]/1000, median(cpu), cpu[0], cpu[len(cpu)-1], s[0].allocs)
+		fmt.Printf("%-34s %4d %-34s %-22s %.0f\n", name, len(s),
+			fmt.Sprintf("%.0f (%.0f-%.0f)", median(rate), rate[0], rate[len(rate)-1]),
+			fmt.Sprintf("%.0f (%.0f-%.0f)", median(cpu), cpu[0], cpu[len(cpu)-1]), s[0].allocs)
 	}
 	fmt.Println()
 	fmt.Printf("%-34s %10s %10s\n", "engine against coinbase/step", "wall", "CPU")
