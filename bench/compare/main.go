@@ -1,7 +1,7 @@
 // Command compare reads the output of the benchmarks of packages enginebench and stepbench
-// on standard input and prints, per benchmark, the median and range of transitions per
-// second and of CPU time per transition, then the ratio of the engine's medians to
-// coinbase/step's on the same definition. Run it as
+// on standard input. It prints the median and range of transitions per second and of CPU
+// time per transition of each benchmark. Then it prints the ratio of the engine's medians to
+// coinbase/step's on each definition. Run it as
 //
 //	go test -p 1 -run NONE -bench . -benchmem -benchtime 2s -count 5 ./enginebench ./stepbench | go run ./compare
 package main

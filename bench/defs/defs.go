@@ -83,8 +83,9 @@ func IncrementRaw(ctx context.Context, in json.RawMessage) (json.RawMessage, err
 	return append(out, '}'), nil
 }
 
-// Handler is how the benchmark's Task counts. "typed" decodes into a Go struct with
-// encoding/json, as an in-process step of this project does. "raw" uses IncrementRaw.
+// Handler is the kind of counting handler of the benchmark's Task. "typed" decodes into a
+// Go struct with encoding/json, as an in-process step of this project does. "raw" uses
+// IncrementRaw.
 type Handler string
 
 // Handlers lists both.

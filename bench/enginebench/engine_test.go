@@ -1,5 +1,5 @@
-// Package enginebench measures the project's engine on the definitions of package defs;
-// package stepbench measures coinbase/step on the same ones in a process of its own.
+// Package enginebench measures the project's engine on the definitions of package defs.
+// Package stepbench measures coinbase/step on the same ones, in a process of its own.
 package enginebench
 
 import (

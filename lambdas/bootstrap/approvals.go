@@ -31,7 +31,7 @@ func registerApproval(ctx context.Context, rt *runtime, tenant *tenants.Config, 
 }
 
 // approvalsEntry is the approvals function's handler. A function URL request goes to the
-// approval pages; the scheduled event of the stack's sweep rule runs approvals.Service.Sweep,
+// approval pages. The scheduled event of the stack's sweep rule runs approvals.Service.Sweep,
 // which marks expired approvals and delivers decisions that Step Functions did not take.
 func approvalsEntry(ctx context.Context, rt *runtime, tenant *tenants.Config) (lambdas.Handler, error) {
 	h, err := approvalsHandler(ctx, rt, tenant)
