@@ -106,9 +106,8 @@ type TicketEvent struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
-// Envelope is an event as EventBridge delivers it to a rule target.
-//
-// NOTE: on AWS, PutEvents assigns its own envelope id; the canonical id travels in detail.id.
+// Envelope is an event as EventBridge delivers it to a rule target. On AWS, PutEvents assigns
+// its own envelope id, so the canonical id also travels in detail.id.
 type Envelope struct {
 	Version    string          `json:"version"`
 	ID         string          `json:"id"`

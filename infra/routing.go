@@ -24,11 +24,9 @@ type Routing struct {
 	Rules           map[string]awsevents.CfnRule
 }
 
-// NewRouting creates the tenant bus with an archive for replay and one EventBridge rule per
-// tenant-bus routing rule whose workflow the tenant enabled. Each rule starts its state
-// machine with the canonical event's detail, a retry policy and a dead-letter queue. The
-// rules for GuardDuty and Security Hub on the default bus come from RouteFindings.
-func NewRouting(scope constructs.Construct, id string, t *tenants.Config, rs []rules.Rule, wf *Workflows) (*Routing, error) {
+// NewRouting creates the tenant bus with an archive for replay, and the dead-letter queue of
+// the rules that RouteEvents adds.
+func NewRouting(scope constructs.Construct, id string, t *tenants.Config) *Routing {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	r := &Routing{Construct: c, Rules: map[string]awsevents.CfnRule{}}
 	r.Bus = awsevents.NewEventBus(c, jsii.String("Bus"), &awsevents.EventBusProps{
@@ -46,52 +44,35 @@ func NewRouting(scope constructs.Construct, id string, t *tenants.Config, rs []r
 		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
 	})
 	suppress(r.DeadLetterQueue, "AwsSolutions-SQS3", "this queue is the dead-letter queue of the routing rules")
-
-	role := awsiam.NewRole(c, jsii.String("TargetRole"), &awsiam.RoleProps{
-		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil),
-		Description: jsii.String("lets the routing rules of tenant " + t.Name + " start its workflows"),
-	})
-	for _, rule := range rs {
-		if rule.Bus != rules.BusTenant || !t.WorkflowEnabled(rule.Workflow) {
-			continue
-		}
-		sm, ok := wf.Machines[rule.Workflow]
-		if !ok {
-			return nil, fmt.Errorf("routing rule %s targets workflow %s, which has no statemachines/%s.asl.json", rule.Name, rule.Workflow, rule.Workflow)
-		}
-		sm.GrantStartExecution(role)
-		target := r.target(rule.Workflow, sm.StateMachineArn())
-		target.RoleArn = role.RoleArn()
-		// Workflows take the canonical event's detail as input, as the local runtime and the
-		// webhooks function pass it.
-		target.InputPath = jsii.String("$.detail")
-		// NOTE: EventBridge starts executions under generated names, so a canonical event
-		// delivered twice to the tenant bus starts two executions. The webhooks function,
-		// which starts executions itself, names them after the event.
-		if _, err := r.addRule(t, rule, r.Bus.EventBusName(), target); err != nil {
-			return nil, err
-		}
-	}
 	// EventBridge needs the queue policy to deliver failed events to the dead-letter queue.
 	r.DeadLetterQueue.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("events.amazonaws.com"), nil)},
 		Actions:    jsii.Strings("sqs:SendMessage"),
 		Resources:  jsii.Strings(*r.DeadLetterQueue.QueueArn()),
 	}))
-	return r, nil
+	return r
 }
 
-// RouteFindings creates the rules on the account's default bus, for GuardDuty and Security
-// Hub findings, with the webhooks function as their target, because the workflows read the
-// canonical alert, not the raw finding. The function normalises each finding and starts the
-// workflow under the alert's name, so a finding delivered twice starts one execution. Only
-// these rules may invoke the function this way.
-func (r *Routing) RouteFindings(t *tenants.Config, rs []rules.Rule, webhooks awslambda.IFunction) error {
+// RouteEvents creates one EventBridge rule per routing rule whose workflow the tenant
+// enabled, with the webhooks function as its target: on the account's default bus for
+// GuardDuty and Security Hub findings, on the tenant bus for canonical events. The function
+// normalises a finding, routes the event and starts each workflow under the name derived
+// from the event's id, so an event delivered twice starts one execution. A rule that started
+// the state machine itself could not choose that name. Only these rules may invoke the
+// function this way.
+func (r *Routing) RouteEvents(t *tenants.Config, rs []rules.Rule, wf *Workflows, webhooks awslambda.IFunction) error {
 	for _, rule := range rs {
-		if rule.Bus == rules.BusTenant || !t.WorkflowEnabled(rule.Workflow) {
+		if !t.WorkflowEnabled(rule.Workflow) {
 			continue
 		}
-		cfn, err := r.addRule(t, rule, nil, r.target("webhooks", webhooks.FunctionArn()))
+		if _, ok := wf.Machines[rule.Workflow]; !ok {
+			return fmt.Errorf("routing rule %s targets workflow %s, which has no statemachines/%s.asl.json", rule.Name, rule.Workflow, rule.Workflow)
+		}
+		var bus *string
+		if rule.Bus == rules.BusTenant {
+			bus = r.Bus.EventBusName()
+		}
+		cfn, err := r.addRule(t, rule, bus, r.target("webhooks", webhooks.FunctionArn()))
 		if err != nil {
 			return err
 		}

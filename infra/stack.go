@@ -65,17 +65,14 @@ func NewTenantStack(scope constructs.Construct, id string, props *TenantStackPro
 	if err != nil {
 		return nil, err
 	}
-	ts.Routing, err = NewRouting(stack, "Routing", t, props.Rules, ts.Workflows)
-	if err != nil {
-		return nil, err
-	}
+	ts.Routing = NewRouting(stack, "Routing", t)
 	ts.Endpoints, err = NewEndpoints(stack, "Endpoints", &EndpointsProps{
 		Tenant: t, AssetDir: props.AssetDir, Storage: ts.Storage, Workflows: ts.Workflows,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := ts.Routing.RouteFindings(t, props.Rules, ts.Endpoints.Webhooks); err != nil {
+	if err := ts.Routing.RouteEvents(t, props.Rules, ts.Workflows, ts.Endpoints.Webhooks); err != nil {
 		return nil, err
 	}
 	ts.Alarms = NewAlarms(stack, "Alarms", t, ts)

@@ -156,7 +156,7 @@ func (q *request) serve() {
 		q.reject(ctx, http.StatusNotFound, fmt.Sprintf("unknown tenant %q", tenant))
 		return
 	}
-	if !contains(Systems, system) {
+	if !contains(Systems, system) && !(q.trusted && system == systemBus) {
 		q.reject(ctx, http.StatusNotFound, fmt.Sprintf("unknown system %q: use one of %s", system, strings.Join(Systems, ", ")))
 		return
 	}
@@ -217,6 +217,9 @@ func (q *request) verify(ctx context.Context, cfg *tenants.Config) (int, string)
 }
 
 func (q *request) normalize(cfg *tenants.Config) ([]normalize.Result, error) {
+	if q.system == systemBus {
+		return canonicalResult(q.body)
+	}
 	source := q.system
 	if source == "aws" {
 		detected, err := normalize.Detect(q.body)
