@@ -77,7 +77,7 @@ func TestDeniedGroupFailsWithDetails(t *testing.T) {
 	if x.Status != engine.StatusFailed || x.Error != "OffboardingFailed" {
 		t.Fatalf("execution %s %s, want FAILED with OffboardingFailed when a group cannot be removed", x.Status, x.Error)
 	}
-	if c := r.env.CommentsText(); !strings.Contains(c, "Sales (still a member)") {
+	if c := r.env.CommentsText(); !strings.Contains(c, "Sales (nog steeds lid)") {
 		t.Errorf("the ticket does not name the group Sales:\n%s", c)
 	}
 	if got := r.env.SDP.Store.Status(r.env.Ticket.ID); got == "Resolved" {

@@ -70,11 +70,13 @@ func writeOutcomes(b *strings.Builder, t *texts, outcomes []Outcome) {
 			}
 			line := "- " + describe(t, o.Item)
 			// A verified item's detail only repeats its line ("not a member"), so it is left
-			// out. NOTE: why an item is not done comes from the directory or adapter in
-			// English, whatever the tenant's language; skip reasons are translated.
+			// out. NOTE: the error of a failed item comes from the directory or adapter in
+			// English, whatever the tenant's language; skip reasons and findings are translated.
 			switch {
 			case g.status == StatusSkipped && o.Item.SkipCode != "":
 				line += " (" + t.skipReason(o.Item) + ")"
+			case g.status == StatusNotDone && o.Found != nil:
+				line += " (" + t.finding(*o.Found) + ")"
 			case o.Detail != "" && g.status != StatusVerified:
 				line += " (" + o.Detail + ")"
 			}

@@ -681,3 +681,24 @@ func TestSkipReasonsTranslated(t *testing.T) {
 		t.Errorf("Dutch plan comment = %q, want the Dutch skip reason", got)
 	}
 }
+
+func TestFindingsTranslated(t *testing.T) {
+	f := found(findSessionsValidSince, "2025-01-01T00:00:00Z", "2026-12-04T09:00:00Z")
+	tests := map[string]string{
+		"en": "sessions valid since 2025-01-01T00:00:00Z, before the plan of 2026-12-04T09:00:00Z",
+		"nl": "sessies geldig sinds 2025-01-01T00:00:00Z, vóór het plan van 2026-12-04T09:00:00Z",
+		"fr": "sessions valides depuis 2025-01-01T00:00:00Z, avant le plan du 2026-12-04T09:00:00Z",
+	}
+	for locale, want := range tests {
+		if got := textsFor(locale).finding(f); got != want {
+			t.Errorf("finding(%s) = %q, want %q", locale, got, want)
+		}
+	}
+	for code, text := range languages["en"].findings {
+		for locale, texts := range languages {
+			if other := texts.findings[code]; other == "" || strings.Count(other, "%s") != strings.Count(text, "%s") {
+				t.Errorf("language %s: finding %q is %q, want a text with the values of %q", locale, code, other, text)
+			}
+		}
+	}
+}

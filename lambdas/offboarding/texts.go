@@ -34,6 +34,8 @@ type texts struct {
 	escalated       string
 	// skipReasons are the reasons an item is not changed, by PlanItem.SkipCode (%s: SkipArg).
 	skipReasons map[string]string
+	// findings are what verification read back, by Finding.Code (%s: Finding.Args).
+	findings map[string]string
 }
 
 func plural(one, many string) func(int) string {
@@ -82,6 +84,20 @@ var languages = map[string]*texts{
 		approverComment: "Comment of the approver: %s",
 		resolveNote:     "%s has been offboarded; every change was verified.",
 		escalated:       "An engineer has been asked to finish this request.",
+		findings: map[string]string{
+			findAccountEnabled:     "account enabled",
+			findAccountDisabled:    "account disabled",
+			findMember:             "still a member",
+			findNotMember:          "not a member",
+			findLicenceAssigned:    "licence still assigned",
+			findLicenceNotAssigned: "licence not assigned",
+			findADEnabledAt:        "account enabled, at %s",
+			findADDisabledAt:       "account disabled, at %s",
+			findSessionsValidSince: "sessions valid since %s, before the plan of %s",
+			findSessionsRevokedAt:  "sessions revoked at %s",
+			findKeyGone:            "key no longer exists",
+			findKeyStatus:          "key %s",
+		},
 		skipReasons: map[string]string{
 			skipSyncedAccount:                "synchronised from on-premises AD: disabled on the AD side",
 			skipGuestSessions:                "guest: the sessions belong to the home tenant",
@@ -132,6 +148,20 @@ var languages = map[string]*texts{
 		approverComment: "Opmerking van de goedkeurder: %s",
 		resolveNote:     "%s is uit dienst verwerkt; elke wijziging is gecontroleerd.",
 		escalated:       "Een engineer is gevraagd deze aanvraag af te werken.",
+		findings: map[string]string{
+			findAccountEnabled:     "account ingeschakeld",
+			findAccountDisabled:    "account uitgeschakeld",
+			findMember:             "nog steeds lid",
+			findNotMember:          "geen lid",
+			findLicenceAssigned:    "licentie nog toegekend",
+			findLicenceNotAssigned: "licentie niet toegekend",
+			findADEnabledAt:        "account ingeschakeld, in %s",
+			findADDisabledAt:       "account uitgeschakeld, in %s",
+			findSessionsValidSince: "sessies geldig sinds %s, vóór het plan van %s",
+			findSessionsRevokedAt:  "sessies ingetrokken op %s",
+			findKeyGone:            "sleutel bestaat niet meer",
+			findKeyStatus:          "sleutel %s",
+		},
 		skipReasons: map[string]string{
 			skipSyncedAccount:                "gesynchroniseerd vanuit de on-premises AD: wordt aan de AD-kant uitgeschakeld",
 			skipGuestSessions:                "gast: de sessies horen bij de thuistenant",
@@ -182,6 +212,20 @@ var languages = map[string]*texts{
 		approverComment: "Commentaire de l'approbateur : %s",
 		resolveNote:     "Le départ de %s est traité ; chaque modification a été vérifiée.",
 		escalated:       "Un ingénieur a été chargé de terminer cette demande.",
+		findings: map[string]string{
+			findAccountEnabled:     "compte activé",
+			findAccountDisabled:    "compte désactivé",
+			findMember:             "toujours membre",
+			findNotMember:          "pas membre",
+			findLicenceAssigned:    "licence toujours attribuée",
+			findLicenceNotAssigned: "licence non attribuée",
+			findADEnabledAt:        "compte activé, dans %s",
+			findADDisabledAt:       "compte désactivé, dans %s",
+			findSessionsValidSince: "sessions valides depuis %s, avant le plan du %s",
+			findSessionsRevokedAt:  "sessions révoquées le %s",
+			findKeyGone:            "la clé n'existe plus",
+			findKeyStatus:          "clé %s",
+		},
 		skipReasons: map[string]string{
 			skipSyncedAccount:                "synchronisé depuis l'AD local : désactivé côté AD",
 			skipGuestSessions:                "invité : les sessions appartiennent au locataire d'origine",
@@ -221,6 +265,35 @@ func (t *texts) skipReason(it PlanItem) string {
 		return text
 	}
 	return it.SkipReason
+}
+
+// Codes of Finding.Code.
+const (
+	findAccountEnabled     = "account-enabled"
+	findAccountDisabled    = "account-disabled"
+	findMember             = "member"
+	findNotMember          = "not-member"
+	findLicenceAssigned    = "licence-assigned"
+	findLicenceNotAssigned = "licence-not-assigned"
+	findADEnabledAt        = "ad-enabled-at"        // Args: the account's distinguished name
+	findADDisabledAt       = "ad-disabled-at"       // Args: the account's distinguished name
+	findSessionsValidSince = "sessions-valid-since" // Args: since when, when the plan was made
+	findSessionsRevokedAt  = "sessions-revoked-at"  // Args: since when
+	findKeyGone            = "key-gone"
+	findKeyStatus          = "key-status" // Args: the key's status
+)
+
+// finding returns what verification found in the texts' language.
+func (t *texts) finding(f Finding) string {
+	text, ok := t.findings[f.Code]
+	if !ok {
+		return f.Code
+	}
+	args := make([]any, len(f.Args))
+	for i, a := range f.Args {
+		args[i] = a
+	}
+	return fmt.Sprintf(text, args...)
 }
 
 // skip marks it as not changed for the reason of code, with its English text as SkipReason.

@@ -65,11 +65,11 @@ func (s *Steps) verify(ctx context.Context, u Subject, plan Plan) (Verification,
 	for _, it := range plan.Items {
 		o := Outcome{Item: it, Status: StatusSkipped, Detail: it.SkipReason}
 		if it.SkipReason == "" {
-			done, detail, err := r.check(ctx, it)
+			done, f, err := r.check(ctx, it)
 			if err != nil {
 				return v, err
 			}
-			o.Status, o.Detail = StatusVerified, detail
+			o.Status, o.Detail, o.Found = StatusVerified, languages["en"].finding(f), &f
 			if !done {
 				o.Status = StatusNotDone
 				v.Complete = false
@@ -95,84 +95,87 @@ type readBack struct {
 }
 
 // check returns whether the item's change is in place and what was found.
-func (r *readBack) check(ctx context.Context, it PlanItem) (bool, string, error) {
+func (r *readBack) check(ctx context.Context, it PlanItem) (bool, Finding, error) {
 	switch it.Kind {
 	case KindEntraAccount:
 		if err := r.loadEntraUser(ctx); err != nil {
-			return false, "", err
+			return false, Finding{}, err
 		}
-		return !r.entraUser.AccountEnabled, enabledText(r.entraUser.AccountEnabled), nil
+		return !r.entraUser.AccountEnabled, found(enabledCode(r.entraUser.AccountEnabled)), nil
 	case KindSessions:
 		return r.checkSessions(ctx, it)
 	case KindGroup:
 		if err := r.loadMemberships(ctx); err != nil {
-			return false, "", err
+			return false, Finding{}, err
 		}
 		_, member := findMembership(r.memberships, it.ID)
-		return !member, memberText(member), nil
+		return !member, found(memberCode(member)), nil
 	case KindLicense:
 		if err := r.loadLicenses(ctx); err != nil {
-			return false, "", err
+			return false, Finding{}, err
 		}
 		assigned := hasLicense(r.licenses, it.ID)
 		if assigned {
-			return false, "licence still assigned", nil
+			return false, found(findLicenceAssigned), nil
 		}
-		return true, "licence not assigned", nil
+		return true, found(findLicenceNotAssigned), nil
 	case KindADAccount:
 		if err := r.loadAD(ctx); err != nil {
-			return false, "", err
+			return false, Finding{}, err
 		}
 		in := inOU(r.adUser.DistinguishedName, it.Target)
-		detail := fmt.Sprintf("%s, at %s", enabledText(r.adUser.AccountEnabled), r.adUser.DistinguishedName)
+		code := findADDisabledAt
+		if r.adUser.AccountEnabled {
+			code = findADEnabledAt
+		}
 		// NOTE: the password reset is not read back: pwdLastSet is not in identity.User.
-		return !r.adUser.AccountEnabled && in, detail, nil
+		return !r.adUser.AccountEnabled && in, found(code, r.adUser.DistinguishedName), nil
 	case KindADGroup:
 		if err := r.loadAD(ctx); err != nil {
-			return false, "", err
+			return false, Finding{}, err
 		}
 		_, member := findMembership(r.adGroups, it.ID)
-		return !member, memberText(member), nil
+		return !member, found(memberCode(member)), nil
 	case KindAccessKey:
 		return r.checkKey(ctx, it)
 	}
-	return false, "", invalidInput("unknown plan item kind %q: rebuild the plan with BuildPlan", it.Kind)
+	return false, Finding{}, invalidInput("unknown plan item kind %q: rebuild the plan with BuildPlan", it.Kind)
 }
 
-func (r *readBack) checkSessions(ctx context.Context, it PlanItem) (bool, string, error) {
+func (r *readBack) checkSessions(ctx context.Context, it PlanItem) (bool, Finding, error) {
 	if r.s.EntraSessions == nil {
-		return false, "", notConfigured("Entra ID session access")
+		return false, Finding{}, notConfigured("Entra ID session access")
 	}
 	from, err := r.s.EntraSessions.SessionsValidFrom(ctx, it.ID)
 	if err != nil {
-		return false, "", fmt.Errorf("reading the session validity of %q: %w", r.u.UserPrincipalName, err)
+		return false, Finding{}, fmt.Errorf("reading the session validity of %q: %w", r.u.UserPrincipalName, err)
 	}
 	// Graph reports signInSessionsValidFromDateTime in whole seconds, so a revocation in the
 	// same second as the plan reads back as that second, not as a time before the plan.
 	if from.Before(r.plan.CreatedAt.Truncate(time.Second)) {
-		return false, fmt.Sprintf("sessions valid since %s, before the plan of %s", from.Format("2006-01-02T15:04:05Z07:00"), r.plan.CreatedAt.Format("2006-01-02T15:04:05Z07:00")), nil
+		return false, found(findSessionsValidSince, from.Format(time.RFC3339), r.plan.CreatedAt.Format(time.RFC3339)), nil
 	}
-	return true, "sessions revoked at " + from.Format("2006-01-02T15:04:05Z07:00"), nil
+	return true, found(findSessionsRevokedAt, from.Format(time.RFC3339)), nil
 }
 
-func (r *readBack) checkKey(ctx context.Context, it PlanItem) (bool, string, error) {
+func (r *readBack) checkKey(ctx context.Context, it PlanItem) (bool, Finding, error) {
 	if r.s.AccessKeys == nil {
-		return false, "", notConfigured("AWS IAM access")
+		return false, Finding{}, notConfigured("AWS IAM access")
 	}
 	keys, ok := r.keys[it.Target]
 	if !ok {
 		var err error
 		keys, err = r.s.AccessKeys.ListAccessKeys(ctx, it.Target)
 		if err != nil {
-			return false, "", fmt.Errorf("listing access keys of IAM user %q: %w", it.Target, err)
+			return false, Finding{}, fmt.Errorf("listing access keys of IAM user %q: %w", it.Target, err)
 		}
 		r.keys[it.Target] = keys
 	}
-	key, found := findKey(keys, it.ID)
-	if !found {
-		return true, "key no longer exists", nil
+	key, exists := findKey(keys, it.ID)
+	if !exists {
+		return true, found(findKeyGone), nil
 	}
-	return key.Status != awsadapter.KeyActive, "key " + key.Status, nil
+	return key.Status != awsadapter.KeyActive, found(findKeyStatus, key.Status), nil
 }
 
 func (r *readBack) loadEntraUser(ctx context.Context) error {
@@ -240,16 +243,16 @@ func (r *readBack) loadAD(ctx context.Context) error {
 	return nil
 }
 
-func enabledText(enabled bool) string {
+func enabledCode(enabled bool) string {
 	if enabled {
-		return "account enabled"
+		return findAccountEnabled
 	}
-	return "account disabled"
+	return findAccountDisabled
 }
 
-func memberText(member bool) string {
+func memberCode(member bool) string {
 	if member {
-		return "still a member"
+		return findMember
 	}
-	return "not a member"
+	return findNotMember
 }
