@@ -34,7 +34,7 @@ type texts struct {
 	escalated       string
 	// skipReasons are the reasons an item is not changed, by PlanItem.SkipCode (%s: SkipArg).
 	skipReasons map[string]string
-	// findings are what verification read back, by Finding.Code (%s: Finding.Args).
+	// findings are the texts of verification results, by Finding.Code (%s: Finding.Args).
 	findings map[string]string
 }
 
