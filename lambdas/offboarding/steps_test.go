@@ -461,7 +461,7 @@ func TestReportFailureAfterApproval(t *testing.T) {
 	}
 	body := w.tickets.Comments[0].Body
 	for _, want := range []string{
-		"did not complete: OffboardingIncomplete: offboarding incomplete",
+		"did not complete: not every planned change is in place (OffboardingIncomplete)",
 		"Not done:\n- Remove from group Sales (still a member)",
 		"Done and verified:",
 		"An engineer has been asked",
@@ -698,6 +698,24 @@ func TestFindingsTranslated(t *testing.T) {
 		for locale, texts := range languages {
 			if other := texts.findings[code]; other == "" || strings.Count(other, "%s") != strings.Count(text, "%s") {
 				t.Errorf("language %s: finding %q is %q, want a text with the values of %q", locale, code, other, text)
+			}
+		}
+	}
+}
+
+func TestFailureTextTranslated(t *testing.T) {
+	timeout := &StateError{Error: "States.Timeout", Cause: "no approval"}
+	if got := textsFor("fr").failureText(timeout, "raw"); got != "aucune approbation dans le délai (States.Timeout)" {
+		t.Errorf("French timeout = %q", got)
+	}
+	other := &StateError{Error: "PermissionDenied", Cause: "Forbidden"}
+	if got := textsFor("nl").failureText(other, "PermissionDenied: Forbidden"); got != "PermissionDenied: Forbidden" {
+		t.Errorf("an error without a text = %q, want the English reason unchanged", got)
+	}
+	for name := range languages["en"].failures {
+		for locale, texts := range languages {
+			if texts.failures[name] == "" {
+				t.Errorf("language %s has no text for failure %s", locale, name)
 			}
 		}
 	}

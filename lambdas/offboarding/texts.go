@@ -36,6 +36,8 @@ type texts struct {
 	skipReasons map[string]string
 	// findings are the texts of verification results, by Finding.Code (%s: Finding.Args).
 	findings map[string]string
+	// failures name the workflow errors that need no technical detail, by error name.
+	failures map[string]string
 }
 
 func plural(one, many string) func(int) string {
@@ -84,6 +86,10 @@ var languages = map[string]*texts{
 		approverComment: "Comment of the approver: %s",
 		resolveNote:     "%s has been offboarded; every change was verified.",
 		escalated:       "An engineer has been asked to finish this request.",
+		failures: map[string]string{
+			"States.Timeout":        "no approval within the time limit",
+			"OffboardingIncomplete": "not every planned change is in place",
+		},
 		findings: map[string]string{
 			findAccountEnabled:     "account enabled",
 			findAccountDisabled:    "account disabled",
@@ -148,6 +154,10 @@ var languages = map[string]*texts{
 		approverComment: "Opmerking van de goedkeurder: %s",
 		resolveNote:     "%s is uit dienst verwerkt; elke wijziging is gecontroleerd.",
 		escalated:       "Een engineer is gevraagd deze aanvraag af te werken.",
+		failures: map[string]string{
+			"States.Timeout":        "geen goedkeuring binnen de termijn",
+			"OffboardingIncomplete": "niet elke geplande wijziging is doorgevoerd",
+		},
 		findings: map[string]string{
 			findAccountEnabled:     "account ingeschakeld",
 			findAccountDisabled:    "account uitgeschakeld",
@@ -212,6 +222,10 @@ var languages = map[string]*texts{
 		approverComment: "Commentaire de l'approbateur : %s",
 		resolveNote:     "Le départ de %s est traité ; chaque modification a été vérifiée.",
 		escalated:       "Un ingénieur a été chargé de terminer cette demande.",
+		failures: map[string]string{
+			"States.Timeout":        "aucune approbation dans le délai",
+			"OffboardingIncomplete": "toutes les modifications prévues ne sont pas en place",
+		},
 		findings: map[string]string{
 			findAccountEnabled:     "compte activé",
 			findAccountDisabled:    "compte désactivé",
@@ -282,6 +296,17 @@ const (
 	findKeyGone            = "key-gone"
 	findKeyStatus          = "key-status" // Args: the key's status
 )
+
+// failureText returns why the workflow failed, for the ticket: in the texts' language with
+// the error's name for the errors of failures, else reason, the English message.
+func (t *texts) failureText(e *StateError, reason string) string {
+	if e != nil {
+		if text, ok := t.failures[e.Error]; ok {
+			return text + " (" + e.Error + ")"
+		}
+	}
+	return reason
+}
 
 // finding returns what verification found in the texts' language.
 func (t *texts) finding(f Finding) string {

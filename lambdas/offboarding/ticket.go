@@ -135,18 +135,19 @@ func (s *Steps) ReportFailure(ctx context.Context, in State) (out ReportOutput, 
 	log := s.logger().With("step", "ReportFailure", "tenant", s.tenantName(), "ticket", ticket.Key)
 	reason := failureReason(in.Error)
 	log.WarnContext(ctx, "offboarding failed", "error", reason)
+	t := textsFor(s.locale())
+	shown := t.failureText(in.Error, reason)
 
 	if in.Plan != nil && approved(in.Approval) {
 		v, verr := s.verify(ctx, user, *in.Plan)
 		if verr != nil {
-			reason += fmt.Sprintf(" (reading the changes back also failed: %v)", verr)
+			shown += fmt.Sprintf(" (reading the changes back also failed: %v)", verr)
 			log.WarnContext(ctx, "read-back failed", "error", verr)
 		} else {
 			out.Verification = &v
 		}
 	}
-	t := textsFor(s.locale())
-	body := failureComment(t, user, reason, out.Verification)
+	body := failureComment(t, user, shown, out.Verification)
 	if s.Tickets == nil {
 		log.ErrorContext(ctx, "cannot comment: ticketing not configured")
 	} else if cerr := s.Tickets.Comment(ctx, ticket.ID, body, ticketing.Public); cerr != nil {
