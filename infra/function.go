@@ -48,6 +48,8 @@ type functionProps struct {
 	Env     map[string]string
 	// Reserved caps concurrent executions; 0 leaves it unset.
 	Reserved float64
+	// Network places the function in the tenant's VPC; nil leaves it outside any VPC.
+	Network *tenants.Network
 }
 
 // newFunction creates one arm64 provided.al2023 function from the shared bootstrap binary,
@@ -102,8 +104,26 @@ func newFunction(scope constructs.Construct, id string, p functionProps) (awslam
 		props.ReservedConcurrentExecutions = jsii.Number(p.Reserved)
 	}
 	fn := awslambda.NewFunction(c, jsii.String("Function"), props)
-	suppress(role, "AwsSolutions-IAM5",
-		"X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions, and log streams are created under the function's own log group",
-		"Resource::*", regex(`/^Resource::<.*Logs[0-9A-F]{8}\.Arn>:\*$/`))
+	reason := "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions, and log streams are created under the function's own log group"
+	if p.Network != nil {
+		placeInVPC(fn, role, p.Network)
+		reason += "; Lambda describes, creates and deletes the network interfaces of the function's VPC connection, which EC2 does not scope by resource before they exist"
+	}
+	suppress(role, "AwsSolutions-IAM5", reason, "Resource::*", regex(`/^Resource::<.*Logs[0-9A-F]{8}\.Arn>:\*$/`))
 	return fn, role, nil
+}
+
+// placeInVPC connects fn to the subnets and security groups of n. Lambda creates the network
+// interfaces for that with the function's role.
+func placeInVPC(fn awslambda.Function, role awsiam.Role, n *tenants.Network) {
+	cfn := fn.Node().DefaultChild().(awslambda.CfnFunction)
+	cfn.AddPropertyOverride(jsii.String("VpcConfig"), map[string]any{
+		"SubnetIds":        n.SubnetIDs,
+		"SecurityGroupIds": n.SecurityGroupIDs,
+	})
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions: jsii.Strings("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+			"ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"),
+		Resources: jsii.Strings("*"),
+	}))
 }

@@ -47,7 +47,7 @@ var stepCatalog = map[string][]capability{
 	"RecordEvidence":         {capEvidence},
 	"CommentOnTicket":        {capTicketing},
 	"ResolveTicket":          {capTicketing},
-	"ReportFailure":          {capTicketing, capMail},
+	"ReportFailure":          {capTicketing, capMail, capEntra, capAD, capIAMKeyRead}, // it reads the changes back
 	"AssessAlert":            {capIntel, capEC2Read, capIAMKeyRead},
 	"OpenCase":               {capTicketing},
 	"ContainInstance":        {capEC2},

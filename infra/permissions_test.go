@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -46,5 +48,46 @@ func TestTicketingOAuthSecrets(t *testing.T) {
 	}
 	if slices.ContainsFunc(writes, func(arn string) bool { return strings.Contains(arn, "client-secret") }) {
 		t.Errorf("PutSecretValue on %v: the client secret must stay read-only", writes)
+	}
+}
+
+// TestADStepsInTenantVPC checks that a function that reaches the domain controller joins the
+// tenant's subnets and may manage its network interfaces.
+func TestADStepsInTenantVPC(t *testing.T) {
+	synthExample(t) // skips or fails the same way when Node.js is missing
+	tenant := &tenants.Config{Name: "acme", AWS: tenants.AWS{AccountID: "123456789012", Region: "eu-west-1"},
+		Identity: tenants.Identity{ActiveDirectory: &tenants.ActiveDirectory{
+			Network: &tenants.Network{SubnetIDs: []string{"subnet-0a1b2c3d"}, SecurityGroupIDs: []string{"sg-0a1b2c3d"}},
+		}}}
+	assets := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(assets, binaryCore), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(assets, binaryCore, "bootstrap"), []byte("stand-in\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Network"), nil)
+	_, _, err := newFunction(stack, "DisableADAccount", functionProps{
+		Tenant: tenant, AssetDir: assets, Binary: binaryCore, Handler: "DisableADAccount", Timeout: 60,
+		Network: adNetwork(stepCatalog["DisableADAccount"], tenant),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := assertions.Template_FromStack(stack, nil)
+	tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+		"VpcConfig": map[string]any{"SubnetIds": []any{"subnet-0a1b2c3d"}, "SecurityGroupIds": []any{"sg-0a1b2c3d"}},
+	})
+	allowed := map[string]bool{}
+	for _, st := range statements(*tpl.ToJSON(), "DisableADAccount") {
+		for _, action := range strs(st["Action"]) {
+			allowed[action] = true
+		}
+	}
+	if !allowed["ec2:CreateNetworkInterface"] || !allowed["ec2:DeleteNetworkInterface"] {
+		t.Errorf("actions %v, want the network interface permissions of a VPC function", allowed)
+	}
+	if adNetwork(stepCatalog["RequestApproval"], tenant) != nil {
+		t.Error("a step that does not reach the domain controller was placed in the VPC")
 	}
 }

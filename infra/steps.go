@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -42,7 +43,7 @@ func NewSteps(scope constructs.Construct, id string, p *StepsProps) (*Steps, err
 			}
 			fn, role, err := newFunction(c, step, functionProps{
 				Tenant: p.Tenant, AssetDir: p.AssetDir, Binary: binaryFor(caps), Handler: step, Timeout: 60,
-				Env: stepEnv(caps, p.Storage),
+				Env: stepEnv(caps, p.Storage), Network: adNetwork(caps, p.Tenant),
 			})
 			if err != nil {
 				return nil, err
@@ -57,6 +58,15 @@ func NewSteps(scope constructs.Construct, id string, p *StepsProps) (*Steps, err
 		}
 	}
 	return s, nil
+}
+
+// adNetwork returns the VPC placement of a step that reaches the domain controller, or nil.
+func adNetwork(caps []capability, t *tenants.Config) *tenants.Network {
+	ad := t.Identity.ActiveDirectory
+	if ad == nil || !slices.Contains(caps, capAD) {
+		return nil
+	}
+	return ad.Network
 }
 
 // binaryFor picks the Lambda binary that contains what a step with these capabilities calls.

@@ -1,7 +1,9 @@
 package tenants
 
 import (
+	"fmt"
 	"net/url"
+	"regexp"
 
 	"github.com/secamo/orchestrator/secrets"
 )
@@ -34,6 +36,43 @@ type ActiveDirectory struct {
 	// CAFile is a PEM file of the CA that signed the domain controller's certificate; empty
 	// means the system roots.
 	CAFile string `yaml:"caFile"`
+	// Network places the AWS functions that reach the domain controller in the customer's
+	// VPC; nil leaves them outside any VPC.
+	Network *Network `yaml:"network,omitempty"`
+}
+
+// Network is the VPC placement of the AWS functions that reach the domain controller.
+type Network struct {
+	// SubnetIDs are private subnets with a route to the domain controller. The steps that
+	// reach it also call Microsoft Graph and AWS APIs, so the subnets need a NAT gateway or
+	// VPC endpoints for those.
+	SubnetIDs []string `yaml:"subnetIDs"`
+	// SecurityGroupIDs must allow LDAPS (636) or LDAP (389) out to the domain controller.
+	SecurityGroupIDs []string `yaml:"securityGroupIDs"`
+}
+
+var (
+	subnetPattern        = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
+	securityGroupPattern = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
+)
+
+func (n *Network) validate(field string, p *problems) {
+	if len(n.SubnetIDs) == 0 {
+		p.add(field+".subnetIDs", "missing subnet IDs: list the private subnets (subnet-...) that reach the domain controller")
+	}
+	for i, id := range n.SubnetIDs {
+		if !subnetPattern.MatchString(id) {
+			p.add(fmt.Sprintf("%s.subnetIDs[%d]", field, i), "invalid subnet ID %q: write subnet- and 8 or 17 hexadecimal digits", id)
+		}
+	}
+	if len(n.SecurityGroupIDs) == 0 {
+		p.add(field+".securityGroupIDs", "missing security group IDs: list the groups (sg-...) that allow LDAP out to the domain controller")
+	}
+	for i, id := range n.SecurityGroupIDs {
+		if !securityGroupPattern.MatchString(id) {
+			p.add(fmt.Sprintf("%s.securityGroupIDs[%d]", field, i), "invalid security group ID %q: write sg- and 8 or 17 hexadecimal digits", id)
+		}
+	}
 }
 
 func (i Identity) validate(field string, p *problems) {
@@ -63,6 +102,9 @@ func (i Identity) validate(field string, p *problems) {
 		checkSecret(f+".bindPassword", a.BindPassword, p)
 		if a.DisabledOU == "" {
 			p.add(f+".disabledOU", "missing OU for disabled accounts")
+		}
+		if a.Network != nil {
+			a.Network.validate(f+".network", p)
 		}
 	}
 }
