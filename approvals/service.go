@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // Service decides approvals and passes the decisions to the waiting workflows.
@@ -125,4 +126,22 @@ func (s *Service) Sweep(ctx context.Context) (expired, delivered int, err error)
 	}
 	delivered, err = s.DeliverPending(ctx)
 	return len(recs), delivered, err
+}
+
+// The CloudWatch metric of the age of the oldest pending approval, which the approvals
+// function publishes after each sweep and the stack's alarm watches.
+const (
+	MetricNamespace        = "Secamo/Orchestrator"
+	MetricOldestPendingAge = "OldestPendingApprovalAgeSeconds"
+	MetricDimensionTenant  = "Tenant"
+)
+
+// OldestPendingAge returns how long the oldest pending approval has waited, and 0 when none
+// is pending.
+func (s *Service) OldestPendingAge(ctx context.Context) (time.Duration, error) {
+	oldest, ok, err := s.Store.OldestPending(ctx)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return max(s.Clock.Now().Sub(oldest), 0), nil
 }

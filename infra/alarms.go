@@ -11,14 +11,15 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/secamo/orchestrator/approvals"
 	"github.com/secamo/orchestrator/tenants"
 )
 
 // Custom metric the approvals function publishes for the age of the oldest pending request.
 const (
-	MetricNamespace           = "Secamo/Orchestrator"
-	MetricOldestApprovalAge   = "OldestPendingApprovalAgeSeconds"
-	metricDimensionTenantName = "Tenant"
+	MetricNamespace           = approvals.MetricNamespace
+	MetricOldestApprovalAge   = approvals.MetricOldestPendingAge
+	metricDimensionTenantName = approvals.MetricDimensionTenant
 )
 
 // Alarms holds the tenant's alarm topic and alarms.
@@ -80,8 +81,7 @@ func NewAlarms(scope constructs.Construct, id string, t *tenants.Config, ts *Ten
 			Period:        awscdk.Duration_Minutes(jsii.Number(15)),
 			Statistic:     jsii.String("Maximum"),
 		})
-		// NOTE: the alarm needs the approvals function to publish this metric; until it does,
-		// missing data keeps the alarm in OK.
+		// The approvals function publishes the metric after each sweep, every five minutes.
 		add("OldestPendingApproval", age, pending+900, "an approval request is still pending after every escalation level's timeout")
 	}
 	return a

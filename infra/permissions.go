@@ -203,9 +203,6 @@ func grantPutObjects(role awsiam.Role, st *Storage, prefix string) {
 // quarantine security group, snapshot their volumes, tag them and release them. EC2's
 // Describe actions accept no resource-level permissions, so they name every resource and
 // are limited to the tenant's region by condition.
-//
-// NOTE: TestNoWildcardActionOnWildcardResource rejects these Describe statements; it needs
-// an exception for actions without resource types before alert-triage is deployed.
 func grantEC2(role awsiam.Role, t *tenants.Config, contain bool) {
 	describe := []string{"ec2:DescribeInstances"}
 	if contain {

@@ -96,6 +96,22 @@ func (s *Store) Undelivered(ctx context.Context) ([]approvals.Record, error) {
 	return recs, nil
 }
 
+// OldestPending implements approvals.Store with a scan for pending records.
+func (s *Store) OldestPending(ctx context.Context) (time.Time, bool, error) {
+	recs, err := s.scanRecords(ctx, "#status = :pending", map[string]string{"#status": "status"},
+		map[string]types.AttributeValue{":pending": str(string(approvals.StatusPending))})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("finding the oldest pending approval: %w", err)
+	}
+	var oldest time.Time
+	for _, r := range recs {
+		if oldest.IsZero() || r.CreatedAt.Before(oldest) {
+			oldest = r.CreatedAt
+		}
+	}
+	return oldest, len(recs) > 0, nil
+}
+
 // AppendAudit implements approvals.Store.
 func (s *Store) AppendAudit(ctx context.Context, e approvals.AuditEvent) error {
 	b := make([]byte, 6)

@@ -167,3 +167,17 @@ func (s *Store) Audit(ctx context.Context, id string) ([]approvals.AuditEvent, e
 	}
 	return events, rows.Err()
 }
+
+// OldestPending implements approvals.Store.
+func (s *Store) OldestPending(ctx context.Context) (time.Time, bool, error) {
+	var oldest sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MIN(created_at) FROM approvals WHERE status = ?`,
+		string(approvals.StatusPending)).Scan(&oldest)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("finding the oldest pending approval: %w", err)
+	}
+	if !oldest.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromNanos(oldest.Int64), true, nil
+}

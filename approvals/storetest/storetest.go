@@ -63,6 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) approvals.Store) {
 		{"form token single use", testFormTokenSingleUse},
 		{"expire pending records", testExpire},
 		{"undelivered decisions", testUndelivered},
+		{"oldest pending record", testOldestPending},
 		{"audit log order", testAudit},
 	}
 	for _, tt := range tests {
@@ -337,4 +338,24 @@ func ids(recs []approvals.Record) map[string]bool {
 		m[r.ID] = true
 	}
 	return m
+}
+
+func testOldestPending(t *testing.T, s approvals.Store) {
+	ctx := context.Background()
+	older, newer := NewRecord(), NewRecord()
+	older.CreatedAt = Base.Add(-2 * time.Hour)
+	create(t, s, older)
+	create(t, s, newer)
+	// Other records in a shared table may be older; none of these two can be missed.
+	oldest, ok, err := s.OldestPending(ctx)
+	if err != nil || !ok || oldest.After(older.CreatedAt) {
+		t.Fatalf("OldestPending = %v, %v, %v; want %v at the latest", oldest, ok, err, older.CreatedAt)
+	}
+	if _, err := s.Decide(ctx, older.ID, decision(approvals.Approve, older.Approvers[0], Base.Add(time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	oldest, ok, err = s.OldestPending(ctx)
+	if err != nil || !ok || oldest.After(newer.CreatedAt) {
+		t.Fatalf("after the older one was decided: OldestPending = %v, %v, %v; want %v at the latest", oldest, ok, err, newer.CreatedAt)
+	}
 }

@@ -49,6 +49,14 @@ func approvalsEntry(ctx context.Context, rt *runtime, tenant *tenants.Config) (l
 			return nil, err
 		}
 		rt.logger.InfoContext(ctx, "approval sweep", "tenant", tenant.Name, "expired", expired, "delivered", delivered)
+		age, err := h.Service.OldestPendingAge(ctx)
+		if err != nil {
+			rt.logger.ErrorContext(ctx, "oldest pending approval not read", "tenant", tenant.Name, "error", err)
+			return nil, err
+		}
+		if err := writeMetric(rt.stdout(), tenant.Name, age, time.Now()); err != nil {
+			rt.logger.ErrorContext(ctx, "approval metric not written", "tenant", tenant.Name, "error", err)
+		}
 		return json.Marshal(map[string]int{"expired": expired, "delivered": delivered})
 	}, nil
 }

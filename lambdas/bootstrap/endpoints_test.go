@@ -225,9 +225,12 @@ func TestWebhooksFunctionTakesEventBridgeFindings(t *testing.T) {
 
 func TestApprovalsFunctionSweepsOnSchedule(t *testing.T) {
 	fake := newFakeAWS(map[string]string{"example/approval-signing-key": signingKey})
-	h, err := setup(context.Background(), testRuntime(map[string]string{
+	rt := testRuntime(map[string]string{
 		"STEP": "approvals", "TENANT_FILE": exampleTenant, "APPROVALS_TABLE": "approvals-example",
-	}, fake))
+	}, fake)
+	var metrics bytes.Buffer
+	rt.metrics = &metrics
+	h, err := setup(context.Background(), rt)
 	if err != nil {
 		t.Fatalf("setup: %v", err)
 	}
@@ -241,6 +244,27 @@ func TestApprovalsFunctionSweepsOnSchedule(t *testing.T) {
 	}
 	if fake.scans == 0 {
 		t.Error("the scheduled invocation read no approval records, want a sweep")
+	}
+
+	// The age of the oldest pending approval goes out in CloudWatch's embedded metric format.
+	var line struct {
+		AWS struct {
+			CloudWatchMetrics []struct {
+				Namespace  string
+				Dimensions [][]string
+				Metrics    []struct{ Name, Unit string }
+			}
+		} `json:"_aws"`
+		Tenant string
+		Age    *float64 `json:"OldestPendingApprovalAgeSeconds"`
+	}
+	if err := json.Unmarshal(metrics.Bytes(), &line); err != nil {
+		t.Fatalf("metric line %q: %v", metrics.String(), err)
+	}
+	m := line.AWS.CloudWatchMetrics
+	if len(m) != 1 || m[0].Namespace != "Secamo/Orchestrator" || m[0].Metrics[0].Name != "OldestPendingApprovalAgeSeconds" ||
+		line.Tenant != "example" || line.Age == nil || *line.Age != 0 {
+		t.Errorf("metric line = %s, want the age 0 of tenant example in namespace Secamo/Orchestrator", metrics.String())
 	}
 }
 

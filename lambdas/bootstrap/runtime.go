@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 
@@ -80,6 +81,8 @@ type runtime struct {
 	loadAWS func(ctx context.Context) (*awsClients, error)
 	// buildSteps builds the offboarding steps; nil means buildSteps.
 	buildSteps stepsBuilder
+	// metrics receives the embedded-metric log lines; nil means standard output.
+	metrics io.Writer
 
 	clients  *awsClients
 	resolver secrets.Resolver
