@@ -67,7 +67,7 @@ func NewAlarms(scope constructs.Construct, id string, t *tenants.Config, ts *Ten
 	}
 	add("DeadLetters", ts.Routing.DeadLetterQueue.MetricApproximateNumberOfMessagesVisible(&awscloudwatch.MetricOptions{
 		Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Maximum"),
-	}), 1, "an event could not start its workflow and waits in the dead-letter queue")
+	}), 1, "an event could not reach the webhooks function, or the function failed on it after its retries, and waits in the dead-letter queue")
 
 	var pending float64
 	for _, l := range t.Approvals.Levels {

@@ -106,7 +106,7 @@ func newFunction(scope constructs.Construct, id string, p functionProps) (awslam
 	fn := awslambda.NewFunction(c, jsii.String("Function"), props)
 	reason := "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level permissions, and log streams are created under the function's own log group"
 	if p.Network != nil {
-		placeInVPC(fn, role, p.Network)
+		placeInVPC(fn, role, p.Tenant, p.Network)
 		reason += "; Lambda describes, creates and deletes the network interfaces of the function's VPC connection, which EC2 does not scope by resource before they exist"
 	}
 	suppress(role, "AwsSolutions-IAM5", reason, "Resource::*", regex(`/^Resource::<.*Logs[0-9A-F]{8}\.Arn>:\*$/`))
@@ -115,7 +115,7 @@ func newFunction(scope constructs.Construct, id string, p functionProps) (awslam
 
 // placeInVPC connects fn to the subnets and security groups of n. Lambda creates the network
 // interfaces for that with the function's role.
-func placeInVPC(fn awslambda.Function, role awsiam.Role, n *tenants.Network) {
+func placeInVPC(fn awslambda.Function, role awsiam.Role, t *tenants.Config, n *tenants.Network) {
 	cfn := fn.Node().DefaultChild().(awslambda.CfnFunction)
 	cfn.AddPropertyOverride(jsii.String("VpcConfig"), map[string]any{
 		"SubnetIds":        n.SubnetIDs,
@@ -124,6 +124,7 @@ func placeInVPC(fn awslambda.Function, role awsiam.Role, n *tenants.Network) {
 	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 		Actions: jsii.Strings("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
 			"ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"),
-		Resources: jsii.Strings("*"),
+		Resources:  jsii.Strings("*"),
+		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": region(t)}},
 	}))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdadestinations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -61,6 +62,13 @@ func NewRouting(scope constructs.Construct, id string, t *tenants.Config) *Routi
 // the state machine itself could not choose that name. Only these rules may invoke the
 // function this way.
 func (r *Routing) RouteEvents(t *tenants.Config, rs []rules.Rule, wf *Workflows, webhooks awslambda.IFunction) error {
+	// EventBridge invokes the function asynchronously. An event the function fails on after
+	// Lambda's two retries (a rejected event, a start that failed) goes to the dead-letter
+	// queue as well, where the DeadLetters alarm sees it.
+	webhooks.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
+		OnFailure:     awslambdadestinations.NewSqsDestination(r.DeadLetterQueue),
+		RetryAttempts: jsii.Number(2),
+	})
 	for _, rule := range rs {
 		if !t.WorkflowEnabled(rule.Workflow) {
 			continue

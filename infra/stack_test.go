@@ -477,3 +477,21 @@ func TestApprovalSweepScheduled(t *testing.T) {
 		t.Fatal("no rule runs the approval sweep every five minutes")
 	}
 }
+
+// TestFailedEventsReachDeadLetters checks that an event the webhooks function fails on after
+// Lambda's retries goes to the routing dead-letter queue, which the DeadLetters alarm watches.
+func TestFailedEventsReachDeadLetters(t *testing.T) {
+	s := synthExample(t)
+	configs := resourcesOfType(s.json, "AWS::Lambda::EventInvokeConfig")
+	if len(configs) != 1 {
+		t.Fatalf("%d async invoke configurations, want one for the webhooks function", len(configs))
+	}
+	for _, c := range configs {
+		p := props(c)
+		fn, _ := json.Marshal(p["FunctionName"])
+		dest, _ := json.Marshal(p["DestinationConfig"])
+		if !strings.Contains(string(fn), "Webhooks") || !strings.Contains(string(dest), "DeadLetters") {
+			t.Errorf("async invoke configuration of %s sends failures to %s, want the webhooks function's to the dead-letter queue", fn, dest)
+		}
+	}
+}
