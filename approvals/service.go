@@ -128,20 +128,21 @@ func (s *Service) Sweep(ctx context.Context) (expired, delivered int, err error)
 	return len(recs), delivered, err
 }
 
-// The CloudWatch metric of the age of the oldest pending approval, which the approvals
-// function publishes after each sweep and the stack's alarm watches.
+// The CloudWatch metric of how long approvals stay pending past their expiry, which the
+// approvals function publishes before each sweep and the stack's alarm watches.
 const (
-	MetricNamespace        = "Secamo/Orchestrator"
-	MetricOldestPendingAge = "OldestPendingApprovalAgeSeconds"
-	MetricDimensionTenant  = "Tenant"
+	MetricNamespace       = "Secamo/Orchestrator"
+	MetricOverduePending  = "OverduePendingApprovalSeconds"
+	MetricDimensionTenant = "Tenant"
 )
 
-// OldestPendingAge returns how long the oldest pending approval has waited, and 0 when none
-// is pending.
-func (s *Service) OldestPendingAge(ctx context.Context) (time.Duration, error) {
-	oldest, ok, err := s.Store.OldestPending(ctx)
+// OverdueAge returns how long the pending approval that expired first has been past its
+// expiry, and 0 when none is. Sweep marks such records expired, so a value that keeps
+// growing means that no sweep runs.
+func (s *Service) OverdueAge(ctx context.Context) (time.Duration, error) {
+	earliest, ok, err := s.Store.EarliestPendingExpiry(ctx)
 	if err != nil || !ok {
 		return 0, err
 	}
-	return max(s.Clock.Now().Sub(oldest), 0), nil
+	return max(s.Clock.Now().Sub(earliest), 0), nil
 }

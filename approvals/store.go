@@ -31,9 +31,9 @@ type Store interface {
 	// Undelivered returns decided records whose decision has not reached the workflow and
 	// whose delivery has not failed for good.
 	Undelivered(ctx context.Context) ([]Record, error)
-	// OldestPending returns when the oldest pending record was created, and false when no
-	// record is pending.
-	OldestPending(ctx context.Context) (time.Time, bool, error)
+	// EarliestPendingExpiry returns the earliest expiry of the pending records, and false
+	// when no record is pending.
+	EarliestPendingExpiry(ctx context.Context) (time.Time, bool, error)
 	// AppendAudit adds an event to the audit log.
 	AppendAudit(ctx context.Context, e AuditEvent) error
 	// Audit returns the audit log of one approval, oldest first.

@@ -15,10 +15,11 @@ import (
 	"github.com/secamo/orchestrator/tenants"
 )
 
-// Custom metric the approvals function publishes for the age of the oldest pending request.
+// Custom metric the approvals function publishes: how long approvals stay pending past
+// their expiry.
 const (
 	MetricNamespace           = approvals.MetricNamespace
-	MetricOldestApprovalAge   = approvals.MetricOldestPendingAge
+	MetricOverduePending      = approvals.MetricOverduePending
 	metricDimensionTenantName = approvals.MetricDimensionTenant
 )
 
@@ -45,7 +46,7 @@ func NewAlarms(scope constructs.Construct, id string, t *tenants.Config, ts *Ten
 		EnforceSSL: jsii.Bool(true),
 	})
 	action := awscloudwatchactions.NewSnsAction(a.Topic)
-	add := func(name string, metric awscloudwatch.IMetric, threshold float64, desc string) {
+	add := func(name string, metric awscloudwatch.IMetric, threshold float64, desc string) awscloudwatch.Alarm {
 		alarm := awscloudwatch.NewAlarm(c, jsii.String(name), &awscloudwatch.AlarmProps{
 			Metric:             metric,
 			Threshold:          jsii.Number(threshold),
@@ -56,6 +57,7 @@ func NewAlarms(scope constructs.Construct, id string, t *tenants.Config, ts *Ten
 		})
 		alarm.AddAlarmAction(action)
 		a.Alarms = append(a.Alarms, alarm)
+		return alarm
 	}
 
 	names := ts.Workflows.Names()
@@ -69,20 +71,19 @@ func NewAlarms(scope constructs.Construct, id string, t *tenants.Config, ts *Ten
 		Period: awscdk.Duration_Minutes(jsii.Number(5)), Statistic: jsii.String("Maximum"),
 	}), 1, "an event could not reach the webhooks function, or the function failed on it after its retries, and waits in the dead-letter queue")
 
-	var pending float64
-	for _, l := range t.Approvals.Levels {
-		pending += l.Timeout.Std().Seconds()
-	}
-	if pending > 0 {
-		age := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+	if len(t.Approvals.Levels) > 0 {
+		overdue := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
 			Namespace:     jsii.String(MetricNamespace),
-			MetricName:    jsii.String(MetricOldestApprovalAge),
+			MetricName:    jsii.String(MetricOverduePending),
 			DimensionsMap: &map[string]*string{metricDimensionTenantName: jsii.String(t.Name)},
 			Period:        awscdk.Duration_Minutes(jsii.Number(15)),
 			Statistic:     jsii.String("Maximum"),
 		})
-		// The approvals function publishes the metric after each sweep, every five minutes.
-		add("OldestPendingApproval", age, pending+900, "an approval request is still pending after every escalation level's timeout")
+		// The approvals function publishes the metric before each sweep, every five minutes,
+		// and the sweep expires overdue approvals. So the metric stays under five minutes,
+		// and it stops when no sweep runs or every sweep fails: missing data alarms too.
+		alarm := add("ApprovalSweep", overdue, 900, "approvals stay pending past their expiry, or no sweep of the approvals has reported for 15 minutes")
+		alarm.Node().DefaultChild().(awscloudwatch.CfnAlarm).AddPropertyOverride(jsii.String("TreatMissingData"), "breaching")
 	}
 	return a
 }

@@ -388,7 +388,7 @@ func TestAlarmsNotifyTenantTopic(t *testing.T) {
 		}
 		metrics = append(metrics, p["MetricName"].(string))
 	}
-	for _, want := range []string{"ExecutionsFailed", "ExecutionsTimedOut", "ApproximateNumberOfMessagesVisible", MetricOldestApprovalAge} {
+	for _, want := range []string{"ExecutionsFailed", "ExecutionsTimedOut", "ApproximateNumberOfMessagesVisible", MetricOverduePending} {
 		found := false
 		for _, m := range metrics {
 			found = found || m == want

@@ -96,20 +96,20 @@ func (s *Store) Undelivered(ctx context.Context) ([]approvals.Record, error) {
 	return recs, nil
 }
 
-// OldestPending implements approvals.Store with a scan for pending records.
-func (s *Store) OldestPending(ctx context.Context) (time.Time, bool, error) {
+// EarliestPendingExpiry implements approvals.Store with a scan for pending records.
+func (s *Store) EarliestPendingExpiry(ctx context.Context) (time.Time, bool, error) {
 	recs, err := s.scanRecords(ctx, "#status = :pending", map[string]string{"#status": "status"},
 		map[string]types.AttributeValue{":pending": str(string(approvals.StatusPending))})
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("finding the oldest pending approval: %w", err)
+		return time.Time{}, false, fmt.Errorf("finding the earliest expiry of pending approvals: %w", err)
 	}
-	var oldest time.Time
+	var earliest time.Time
 	for _, r := range recs {
-		if oldest.IsZero() || r.CreatedAt.Before(oldest) {
-			oldest = r.CreatedAt
+		if earliest.IsZero() || r.ExpiresAt.Before(earliest) {
+			earliest = r.ExpiresAt
 		}
 	}
-	return oldest, len(recs) > 0, nil
+	return earliest, len(recs) > 0, nil
 }
 
 // AppendAudit implements approvals.Store.

@@ -168,13 +168,13 @@ func (s *Store) Audit(ctx context.Context, id string) ([]approvals.AuditEvent, e
 	return events, rows.Err()
 }
 
-// OldestPending implements approvals.Store.
-func (s *Store) OldestPending(ctx context.Context) (time.Time, bool, error) {
+// EarliestPendingExpiry implements approvals.Store.
+func (s *Store) EarliestPendingExpiry(ctx context.Context) (time.Time, bool, error) {
 	var oldest sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT MIN(created_at) FROM approvals WHERE status = ?`,
+	err := s.db.QueryRowContext(ctx, `SELECT MIN(expires_at) FROM approvals WHERE status = ?`,
 		string(approvals.StatusPending)).Scan(&oldest)
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("finding the oldest pending approval: %w", err)
+		return time.Time{}, false, fmt.Errorf("finding the earliest expiry of pending approvals: %w", err)
 	}
 	if !oldest.Valid {
 		return time.Time{}, false, nil

@@ -63,7 +63,7 @@ func Run(t *testing.T, open func(t *testing.T) approvals.Store) {
 		{"form token single use", testFormTokenSingleUse},
 		{"expire pending records", testExpire},
 		{"undelivered decisions", testUndelivered},
-		{"oldest pending record", testOldestPending},
+		{"earliest pending expiry", testEarliestPendingExpiry},
 		{"audit log order", testAudit},
 	}
 	for _, tt := range tests {
@@ -340,22 +340,25 @@ func ids(recs []approvals.Record) map[string]bool {
 	return m
 }
 
-func testOldestPending(t *testing.T, s approvals.Store) {
+func testEarliestPendingExpiry(t *testing.T, s approvals.Store) {
 	ctx := context.Background()
-	older, newer := NewRecord(), NewRecord()
-	older.CreatedAt = Base.Add(-2 * time.Hour)
-	create(t, s, older)
-	create(t, s, newer)
-	// Other records in a shared table may be older; none of these two can be missed.
-	oldest, ok, err := s.OldestPending(ctx)
-	if err != nil || !ok || oldest.After(older.CreatedAt) {
-		t.Fatalf("OldestPending = %v, %v, %v; want %v at the latest", oldest, ok, err, older.CreatedAt)
+	first, second := NewRecord(), NewRecord()
+	// Odd times, so that no record of another test in a shared table expires at the same time.
+	first.ExpiresAt = Base.Add(-3*time.Hour - 17*time.Second)
+	second.ExpiresAt = Base.Add(-2*time.Hour - 23*time.Second)
+	create(t, s, first)
+	create(t, s, second)
+	// Other records in a shared table may expire earlier; none of these two can be missed.
+	earliest, ok, err := s.EarliestPendingExpiry(ctx)
+	if err != nil || !ok || earliest.After(first.ExpiresAt) {
+		t.Fatalf("EarliestPendingExpiry = %v, %v, %v; want %v at the latest", earliest, ok, err, first.ExpiresAt)
 	}
-	if _, err := s.Decide(ctx, older.ID, decision(approvals.Approve, older.Approvers[0], Base.Add(time.Minute))); err != nil {
+	if _, err := s.Expire(ctx, first.ExpiresAt); err != nil {
 		t.Fatal(err)
 	}
-	oldest, ok, err = s.OldestPending(ctx)
-	if err != nil || !ok || oldest.After(newer.CreatedAt) {
-		t.Fatalf("after the older one was decided: OldestPending = %v, %v, %v; want %v at the latest", oldest, ok, err, newer.CreatedAt)
+	earliest, ok, err = s.EarliestPendingExpiry(ctx)
+	if err != nil || !ok || earliest.After(second.ExpiresAt) || earliest.Equal(first.ExpiresAt) {
+		t.Fatalf("after the first one expired: EarliestPendingExpiry = %v, %v, %v; want %v at the latest, and no longer %v",
+			earliest, ok, err, second.ExpiresAt, first.ExpiresAt)
 	}
 }

@@ -43,18 +43,20 @@ func approvalsEntry(ctx context.Context, rt *runtime, tenant *tenants.Config) (l
 		if !isScheduledEvent(payload) {
 			return url(ctx, payload)
 		}
+		// The metric is taken before the sweep, which expires the overdue records: a sweep
+		// every five minutes keeps it under that, and a failing one stops it altogether.
+		overdue, err := h.Service.OverdueAge(ctx)
+		if err != nil {
+			rt.logger.ErrorContext(ctx, "overdue approvals not read", "tenant", tenant.Name, "error", err)
+			return nil, err
+		}
 		expired, delivered, err := h.Service.Sweep(ctx)
 		if err != nil {
 			rt.logger.ErrorContext(ctx, "approval sweep failed", "tenant", tenant.Name, "expired", expired, "delivered", delivered, "error", err)
 			return nil, err
 		}
 		rt.logger.InfoContext(ctx, "approval sweep", "tenant", tenant.Name, "expired", expired, "delivered", delivered)
-		age, err := h.Service.OldestPendingAge(ctx)
-		if err != nil {
-			rt.logger.ErrorContext(ctx, "oldest pending approval not read", "tenant", tenant.Name, "error", err)
-			return nil, err
-		}
-		if err := writeMetric(rt.stdout(), tenant.Name, age, time.Now()); err != nil {
+		if err := writeMetric(rt.stdout(), tenant.Name, overdue, time.Now()); err != nil {
 			rt.logger.ErrorContext(ctx, "approval metric not written", "tenant", tenant.Name, "error", err)
 		}
 		return json.Marshal(map[string]int{"expired": expired, "delivered": delivered})

@@ -246,7 +246,7 @@ func TestApprovalsFunctionSweepsOnSchedule(t *testing.T) {
 		t.Error("the scheduled invocation read no approval records, want a sweep")
 	}
 
-	// The age of the oldest pending approval goes out in CloudWatch's embedded metric format.
+	// How long approvals stay overdue goes out in CloudWatch's embedded metric format.
 	var line struct {
 		AWS struct {
 			CloudWatchMetrics []struct {
@@ -256,13 +256,13 @@ func TestApprovalsFunctionSweepsOnSchedule(t *testing.T) {
 			}
 		} `json:"_aws"`
 		Tenant string
-		Age    *float64 `json:"OldestPendingApprovalAgeSeconds"`
+		Age    *float64 `json:"OverduePendingApprovalSeconds"`
 	}
 	if err := json.Unmarshal(metrics.Bytes(), &line); err != nil {
 		t.Fatalf("metric line %q: %v", metrics.String(), err)
 	}
 	m := line.AWS.CloudWatchMetrics
-	if len(m) != 1 || m[0].Namespace != "Secamo/Orchestrator" || m[0].Metrics[0].Name != "OldestPendingApprovalAgeSeconds" ||
+	if len(m) != 1 || m[0].Namespace != "Secamo/Orchestrator" || m[0].Metrics[0].Name != "OverduePendingApprovalSeconds" ||
 		line.Tenant != "example" || line.Age == nil || *line.Age != 0 {
 		t.Errorf("metric line = %s, want the age 0 of tenant example in namespace Secamo/Orchestrator", metrics.String())
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/secamo/orchestrator/approvals"
 )
 
-// writeMetric writes the age of the oldest pending approval as one log line in CloudWatch's
-// embedded metric format. CloudWatch Logs creates the metric that the stack's alarm watches
+// writeMetric writes how long approvals stay pending past their expiry as one log line in
+// CloudWatch's embedded metric format. CloudWatch Logs creates the metric that the stack's alarm watches
 // from it, so the function needs no permission beyond writing its logs.
 func writeMetric(w io.Writer, tenant string, age time.Duration, now time.Time) error {
 	line := map[string]any{
@@ -21,11 +21,11 @@ func writeMetric(w io.Writer, tenant string, age time.Duration, now time.Time) e
 			"CloudWatchMetrics": []any{map[string]any{
 				"Namespace":  approvals.MetricNamespace,
 				"Dimensions": [][]string{{approvals.MetricDimensionTenant}},
-				"Metrics":    []any{map[string]any{"Name": approvals.MetricOldestPendingAge, "Unit": "Seconds"}},
+				"Metrics":    []any{map[string]any{"Name": approvals.MetricOverduePending, "Unit": "Seconds"}},
 			}},
 		},
-		approvals.MetricDimensionTenant:  tenant,
-		approvals.MetricOldestPendingAge: age.Seconds(),
+		approvals.MetricDimensionTenant: tenant,
+		approvals.MetricOverduePending:  age.Seconds(),
 	}
 	return json.NewEncoder(w).Encode(line)
 }
