@@ -90,6 +90,20 @@ func (l Local) Resolve(ctx context.Context, ref Ref) (string, error) {
 	}
 }
 
+// Refresher resolves a reference past any cache, for a value that another process may have
+// replaced, such as a rotated refresh token. A resolver without a cache needs none.
+type Refresher interface {
+	ResolveFresh(ctx context.Context, ref Ref) (string, error)
+}
+
+// ResolveFresh resolves ref with r, past r's cache when r is a Refresher.
+func ResolveFresh(ctx context.Context, r Resolver, ref Ref) (string, error) {
+	if f, ok := r.(Refresher); ok {
+		return f.ResolveFresh(ctx, ref)
+	}
+	return r.Resolve(ctx, ref)
+}
+
 // Writer stores a new value behind a reference, such as a rotated OAuth refresh token, so
 // that the next Resolve, in this process or after a restart, returns it.
 type Writer interface {
@@ -136,7 +150,8 @@ func (s Static) Resolve(ctx context.Context, ref Ref) (string, error) {
 	return v, nil
 }
 
-// Write implements Writer.
+// Write implements Writer. Like the map itself, it is not safe for use at the same time as
+// Resolve.
 func (s Static) Write(ctx context.Context, ref Ref, value string) error {
 	s[ref] = value
 	return nil

@@ -69,8 +69,9 @@ type cached struct {
 }
 
 var (
-	_ secrets.Resolver = (*Resolver)(nil)
-	_ secrets.Writer   = (*Resolver)(nil)
+	_ secrets.Resolver  = (*Resolver)(nil)
+	_ secrets.Writer    = (*Resolver)(nil)
+	_ secrets.Refresher = (*Resolver)(nil)
 )
 
 // New returns a resolver that reads secrets through client.
@@ -140,6 +141,15 @@ func (r *Resolver) Write(ctx context.Context, ref secrets.Ref, value string) err
 	return nil
 }
 
+// ResolveFresh implements secrets.Refresher: it reads the secret from Secrets Manager even
+// when a cached value has not expired.
+func (r *Resolver) ResolveFresh(ctx context.Context, ref secrets.Ref) (string, error) {
+	r.mu.Lock()
+	delete(r.cache, ref.Name())
+	r.mu.Unlock()
+	return r.Resolve(ctx, ref)
+}
+
 func (r *Resolver) lookup(name string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -168,8 +178,9 @@ type Routing struct {
 }
 
 var (
-	_ secrets.Resolver = Routing{}
-	_ secrets.Writer   = Routing{}
+	_ secrets.Resolver  = Routing{}
+	_ secrets.Writer    = Routing{}
+	_ secrets.Refresher = Routing{}
 )
 
 // Resolve implements secrets.Resolver.
@@ -207,4 +218,13 @@ func (r Routing) Write(ctx context.Context, ref secrets.Ref, value string) error
 		return fmt.Errorf("writing %s: its resolver cannot write secrets", ref)
 	}
 	return w.Write(ctx, ref, value)
+}
+
+// ResolveFresh implements secrets.Refresher: secretsmanager: references past the cache of
+// SecretsManager, the others through Local.
+func (r Routing) ResolveFresh(ctx context.Context, ref secrets.Ref) (string, error) {
+	if ref.Scheme() == "secretsmanager" && r.SecretsManager != nil {
+		return secrets.ResolveFresh(ctx, r.SecretsManager, ref)
+	}
+	return r.Resolve(ctx, ref)
 }

@@ -103,3 +103,28 @@ func TestRoutingWrite(t *testing.T) {
 		t.Error("Write through a client without PutSecretValue succeeded, want an error")
 	}
 }
+
+func TestResolveFreshSkipsTheCache(t *testing.T) {
+	server := &secretsManagerServer{values: map[string]string{"acme/jira-refresh-token": "old"}}
+	ts := httptest.NewServer(server)
+	defer ts.Close()
+	client := secretsmanager.New(secretsmanager.Options{
+		Region: "eu-west-1", BaseEndpoint: aws.String(ts.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+	})
+	r := Routing{SecretsManager: New(client, Options{})}
+	ctx := context.Background()
+	ref := secrets.Ref("secretsmanager:acme/jira-refresh-token")
+	if got, _ := r.Resolve(ctx, ref); got != "old" {
+		t.Fatalf("Resolve = %q, want old", got)
+	}
+	server.mu.Lock()
+	server.values["acme/jira-refresh-token"] = "rotated elsewhere"
+	server.mu.Unlock()
+	if got, _ := r.Resolve(ctx, ref); got != "old" {
+		t.Errorf("Resolve within the cache's lifetime = %q, want the cached old value", got)
+	}
+	if got, err := r.ResolveFresh(ctx, ref); err != nil || got != "rotated elsewhere" {
+		t.Errorf("ResolveFresh = %q, %v; want the value another process stored", got, err)
+	}
+}

@@ -29,9 +29,10 @@ type tokenSource struct {
 	httpClient   *http.Client
 	clock        httpx.Clock
 	// store keeps a rotated refresh token behind ref, when the resolver can write.
-	store  secrets.Writer
-	ref    secrets.Ref
-	logger *slog.Logger
+	store    secrets.Writer
+	resolver secrets.Resolver
+	ref      secrets.Ref
+	logger   *slog.Logger
 
 	mu     sync.Mutex
 	token  string
@@ -72,7 +73,7 @@ func newTokenSource(ctx context.Context, block tenants.TicketingOAuth, resolver 
 		config: oauth2.Config{ClientID: block.ClientID, ClientSecret: clientSecret,
 			Endpoint: oauth2.Endpoint{TokenURL: block.TokenURL, AuthStyle: oauth2.AuthStyleInParams}},
 		refreshToken: refreshToken, httpClient: s.httpClient, clock: clock,
-		store: store, ref: block.RefreshToken, logger: logger,
+		store: store, resolver: resolver, ref: block.RefreshToken, logger: logger,
 	}, nil
 }
 
@@ -115,8 +116,10 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 	if t.httpClient != nil {
 		ctx = context.WithValue(ctx, oauth2.HTTPClient, t.httpClient)
 	}
-	// A token with only the refresh token makes the source refresh at once.
-	token, err := t.config.TokenSource(ctx, &oauth2.Token{RefreshToken: t.refreshToken}).Token()
+	token, err := t.refresh(ctx)
+	if err != nil && t.rotatedElsewhere(ctx, err) {
+		token, err = t.refresh(ctx)
+	}
 	if err != nil {
 		return "", t.classify(err)
 	}
@@ -136,12 +139,36 @@ func (t *tokenSource) fetch(ctx context.Context) (string, error) {
 	return t.token, nil
 }
 
+// refresh runs the refresh-token grant once.
+func (t *tokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
+	// A token with only the refresh token makes the source refresh at once.
+	return t.config.TokenSource(ctx, &oauth2.Token{RefreshToken: t.refreshToken}).Token()
+}
+
+// rotatedElsewhere reports, after the endpoint rejected the refresh token, whether another
+// process has stored a newer one since this one read it; it then takes that one. Jira
+// rejects a refresh token once it has rotated it for another process.
+func (t *tokenSource) rotatedElsewhere(ctx context.Context, err error) bool {
+	var retrieve *oauth2.RetrieveError
+	if !errors.As(err, &retrieve) || retrieve.ErrorCode == "" || t.resolver == nil {
+		return false
+	}
+	stored, rerr := secrets.ResolveFresh(ctx, t.resolver, t.ref)
+	if rerr != nil || stored == "" || stored == t.refreshToken {
+		return false
+	}
+	t.logger.InfoContext(ctx, "OAuth refresh token rejected; using the newer one in the secret store", "reference", string(t.ref))
+	t.refreshToken = stored
+	return true
+}
+
 // keepRefreshToken writes a rotated refresh token (Jira rotates them) back behind its
 // reference, because the endpoint rejects the used one: without it, the next process would
 // start with a token that no longer works. A failed write is logged, not returned, since
 // the access token in hand is valid.
-// NOTE: processes that share one refresh token race: after one rotates it, another that
-// still holds the old token is rejected until it restarts and reads the stored one.
+// NOTE: two processes that refresh at the same moment with the same token still race: the
+// endpoint accepts the token once, and the other is rejected until the first one's write
+// lands and a later refresh reads it.
 func (t *tokenSource) keepRefreshToken(ctx context.Context) {
 	if t.store == nil {
 		t.logger.WarnContext(ctx, "rotated OAuth refresh token kept in memory only: the secret resolver cannot write", "reference", string(t.ref))

@@ -177,6 +177,37 @@ func TestOAuthKeepsRotatedRefreshToken(t *testing.T) {
 	}
 }
 
+// TestOAuthTakesTokenRotatedElsewhere runs two processes on one stored refresh token, as
+// two Lambda functions do: after the first rotates it, the second's refresh is rejected,
+// reads the newer token from the store and goes on.
+func TestOAuthTakesTokenRotatedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
+	emu := sdpemu.New(sdpemu.Options{Now: clock.Now, OAuthClient: &sdpemu.OAuthClient{
+		ClientID: zohoClientID, ClientSecret: zohoClientSecret, RefreshToken: zohoRefreshToken, RotateRefreshToken: true}})
+	srv := emu.Start()
+	t.Cleanup(srv.Close)
+	cfg := tenants.Ticketing{System: "servicedeskplus", BaseURL: srv.URL, Auth: "oauth",
+		OAuth: &tenants.TicketingOAuth{TokenURL: srv.URL + sdpemu.TokenPath, ClientID: zohoClientID,
+			ClientSecret: "env:ZOHO_CLIENT_SECRET", RefreshToken: "env:ZOHO_REFRESH_TOKEN"}}
+	store := maps.Clone(zohoSecrets)
+	first, err := New(ctx, cfg, store, WithHTTPClient(srv.Client()), WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := New(ctx, cfg, store, WithHTTPClient(srv.Client()), WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticket := ticketing.NewTicket{Subject: "Offboard Jane Doe", Requester: "hr@example.com"}
+	if _, err := first.CreateTicket(ctx, ticket); err != nil {
+		t.Fatalf("first process: %v", err)
+	}
+	if _, err := second.CreateTicket(ctx, ticket); err != nil {
+		t.Errorf("second process after the first rotated the token: %v, want it to read the stored one", err)
+	}
+}
+
 func TestOAuthWrongRefreshToken(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
