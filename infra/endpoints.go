@@ -97,7 +97,7 @@ func NewEndpoints(scope constructs.Construct, id string, p *EndpointsProps) (*En
 		Schedule:    awsevents.Schedule_Rate(awscdk.Duration_Minutes(jsii.Number(5))),
 	})
 	sweep.AddTarget(awseventstargets.NewLambdaFunction(e.Approvals, &awseventstargets.LambdaFunctionProps{
-		RetryAttempts: jsii.Number(0), // the next sweep comes in five minutes
+		RetryAttempts: jsii.Number(0), // EventBridge does not resend; the next sweep comes in five minutes
 	}))
 
 	urlProps := &awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType_NONE}

@@ -62,7 +62,7 @@ func (n *Network) validate(field string, p *problems) {
 	}
 	for i, id := range n.SubnetIDs {
 		if !subnetPattern.MatchString(id) {
-			p.add(fmt.Sprintf("%s.subnetIDs[%d]", field, i), "invalid subnet ID %q: write subnet- and 8 or 17 hexadecimal digits", id)
+			p.add(fmt.Sprintf("%s.subnetIDs[%d]", field, i), "invalid subnet ID %q: write subnet- and 8 to 17 hexadecimal digits", id)
 		}
 	}
 	if len(n.SecurityGroupIDs) == 0 {
@@ -70,7 +70,7 @@ func (n *Network) validate(field string, p *problems) {
 	}
 	for i, id := range n.SecurityGroupIDs {
 		if !securityGroupPattern.MatchString(id) {
-			p.add(fmt.Sprintf("%s.securityGroupIDs[%d]", field, i), "invalid security group ID %q: write sg- and 8 or 17 hexadecimal digits", id)
+			p.add(fmt.Sprintf("%s.securityGroupIDs[%d]", field, i), "invalid security group ID %q: write sg- and 8 to 17 hexadecimal digits", id)
 		}
 	}
 }
