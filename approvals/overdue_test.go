@@ -14,7 +14,8 @@ func TestOverdueAgeAndSweep(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	svc := &approvals.Service{Store: e.store, Resolver: e.resolver, Clock: e.clock}
-	r := e.create() // expires 4 hours after storetest.Base; the clock stands 10 minutes after it
+	// The record expires 4 hours after storetest.Base, and the clock is 10 minutes after it.
+	r := e.create()
 
 	if age, err := svc.OverdueAge(ctx); err != nil || age != 0 {
 		t.Fatalf("before the expiry: OverdueAge = %v, %v; want 0", age, err)

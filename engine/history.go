@@ -168,7 +168,7 @@ func (th *thread) recordEvent(typ string, details map[string]any, state string, 
 }
 
 // publish makes the events this thread recorded visible to readers of the history. A thread
-// that runs alone records without publishing each event; it publishes at the end of each
+// that runs alone records without publishing each event. It publishes at the end of each
 // transition and before anything that can block or hand the history to other threads: a
 // handler call, a wait, a retry's sleep, a task token, Map iterations or Parallel branches,
 // and the end of the execution.
@@ -183,7 +183,7 @@ const historyChunk = 64
 
 // historyLog stores events in chunks, so a long history grows without copying the events it
 // already holds. The first chunk has room for the expected number of events, up to
-// historyChunk, so a short execution does not pay for a full chunk; the others hold
+// historyChunk, so a short execution does not pay for a full chunk. The others have room for
 // historyChunk each.
 //
 // One thread at a time appends, without a lock: the top-level thread, or the one iteration

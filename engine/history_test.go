@@ -104,6 +104,7 @@ func TestHistoryShowsRunningTask(t *testing.T) {
 	})
 	def := `{"StartAt": "P", "States": {"P": {"Type": "Pass", "Next": "T"},
 	  "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Slow", "End": true}}}`
+
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	arn, err := e.CreateStateMachine(ctx, "running", []byte(def), nil)
@@ -114,6 +115,7 @@ func TestHistoryShowsRunningTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	<-started
 	events, _ := e.GetExecutionHistory(ctx, x)
 	var types []string
@@ -124,6 +126,7 @@ func TestHistoryShowsRunningTask(t *testing.T) {
 	if got := fmt.Sprint(types); got != "["+want+"]" {
 		t.Errorf("history while the handler runs: %s, want [%s]", got, want)
 	}
+
 	close(release)
 	if res, err := e.Wait(ctx, x); err != nil || res.Status != StatusSucceeded {
 		t.Fatalf("execution ended %v, %v", res, err)

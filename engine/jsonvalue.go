@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -206,10 +205,8 @@ func decodeJSON(s string) any {
 // maxDepth is encoding/json's limit on nesting.
 const maxDepth = 10000
 
-var errSyntax = errors.New("syntax")
-
-// decoder reads one JSON value. It reports only whether it succeeded; unmarshalJSON
-// asks encoding/json for the error.
+// decoder reads one JSON value. It reports only whether it succeeded, and unmarshalJSON
+// then gets the error from encoding/json.
 type decoder struct {
 	data []byte
 	i    int
@@ -291,8 +288,8 @@ func (d *decoder) object(depth int) (any, bool) {
 	}
 }
 
-// separator reads the comma between two members or elements, or the closing bracket; end
-// is set at the bracket and ok is false at anything else.
+// separator reads the comma between two members or elements, or the closing bracket. It
+// sets end at the bracket, and ok is false at anything else.
 func (d *decoder) separator(closing byte) (end, ok bool) {
 	d.space()
 	if d.i >= len(d.data) {

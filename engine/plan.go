@@ -13,7 +13,7 @@ type statePlan struct {
 	// JSONPath, $states.context in JSONata); the engine builds it only for those states.
 	readsContext bool
 	task         taskKind // a Task state's resource
-	taskErr      error    // why a Task state's resource cannot run
+	taskErr      error    // the reason a Task state's resource cannot run
 	handler      Handler  // the handler of a Task state's Lambda function ARN, when registered
 	// choices are a JSONPath Choice state's rules, prepared, in the order of st.Choices.
 	choices []*expr.ChoiceRule
@@ -61,9 +61,9 @@ func (e *Engine) plan(sm *asl.StateMachine) plans {
 }
 
 // inlineProcessor reports whether a Map's iterations can run one after another on the Map's
-// own goroutine: when every state they run only computes (Pass, Choice, Succeed, Fail), no
-// iteration ever waits, so running them concurrently would only add goroutines and contention
-// for the history. The results and their order are the same either way.
+// own goroutine. When every state they run only computes (Pass, Choice, Succeed, Fail), no
+// iteration ever waits. Running them concurrently would then only add goroutines and
+// contention for the history. The results and their order are the same either way.
 func inlineProcessor(sm *asl.StateMachine) bool {
 	for _, st := range sm.States {
 		switch st.Type {

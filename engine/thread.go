@@ -22,7 +22,7 @@ type thread struct {
 	vars map[string]any
 	// item is the Map item of an iteration, shown as Map.Item in the context object.
 	item    *mapItem
-	itemBuf mapItem  // where item points
+	itemBuf mapItem  // the storage of item
 	prev    int64    // id of the last event this thread recorded
 	silent  bool     // inside a distributed Map: record no events
 	run     stateRun // the state running now; see step

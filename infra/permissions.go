@@ -48,7 +48,7 @@ var stepCatalog = map[string][]capability{
 	"CommentOnTicket":        {capTicketing},
 	"ResolveTicket":          {capTicketing},
 	// NOTE: ReportFailure gets no directory credentials, which could change the
-	// directories, so in AWS its read-back of the changes fails and its comment says so.
+	// directories. So in AWS its read-back of the changes fails, and its comment reports that.
 	"ReportFailure":   {capTicketing, capMail},
 	"AssessAlert":     {capIntel, capEC2Read, capIAMKeyRead},
 	"OpenCase":        {capTicketing},

@@ -59,6 +59,7 @@ func TestADStepsInTenantVPC(t *testing.T) {
 		Identity: tenants.Identity{ActiveDirectory: &tenants.ActiveDirectory{
 			Network: &tenants.Network{SubnetIDs: []string{"subnet-0a1b2c3d"}, SecurityGroupIDs: []string{"sg-0a1b2c3d"}},
 		}}}
+
 	assets := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(assets, binaryCore), 0o755); err != nil {
 		t.Fatal(err)
@@ -66,6 +67,7 @@ func TestADStepsInTenantVPC(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(assets, binaryCore, "bootstrap"), []byte("stand-in\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+
 	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("Network"), nil)
 	_, _, err := newFunction(stack, "DisableADAccount", functionProps{
 		Tenant: tenant, AssetDir: assets, Binary: binaryCore, Handler: "DisableADAccount", Timeout: 60,
@@ -74,6 +76,7 @@ func TestADStepsInTenantVPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	tpl := assertions.Template_FromStack(stack, nil)
 	tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
 		"VpcConfig": map[string]any{"SubnetIds": []any{"subnet-0a1b2c3d"}, "SecurityGroupIds": []any{"sg-0a1b2c3d"}},

@@ -64,7 +64,7 @@ func NewRouting(scope constructs.Construct, id string, t *tenants.Config) *Routi
 func (r *Routing) RouteEvents(t *tenants.Config, rs []rules.Rule, wf *Workflows, webhooks awslambda.IFunction) error {
 	// EventBridge invokes the function asynchronously. An event the function fails on after
 	// Lambda's two retries (a rejected event, a start that failed) goes to the dead-letter
-	// queue as well, where the DeadLetters alarm sees it.
+	// queue as well, which the DeadLetters alarm watches.
 	webhooks.ConfigureAsyncInvoke(&awslambda.EventInvokeConfigOptions{
 		OnFailure:     awslambdadestinations.NewSqsDestination(r.DeadLetterQueue),
 		RetryAttempts: jsii.Number(2),

@@ -511,6 +511,7 @@ func TestFailedEventsReachDeadLetters(t *testing.T) {
 // block and checks its policies like the example's.
 func TestVPCTenantPolicies(t *testing.T) {
 	synthExample(t) // skips or fails the same way when Node.js is missing
+
 	root := t.TempDir()
 	if err := os.Symlink(filepath.Join(mustAbs(t, repoRoot), "statemachines"), filepath.Join(root, "statemachines")); err != nil {
 		t.Fatal(err)
@@ -528,6 +529,7 @@ func TestVPCTenantPolicies(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "tenants", "vpcexample.yaml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	assets := filepath.Join(os.TempDir(), "secamo-infra-test-assets")
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &map[string]any{"aws:cdk:version-reporting": false}})
 	stack, err := Build(app, BuildOptions{Root: root, Tenant: "vpcexample", AssetDir: assets})
@@ -536,6 +538,7 @@ func TestVPCTenantPolicies(t *testing.T) {
 	}
 	tpl := *assertions.Template_FromStack(stack.Stack, nil).ToJSON()
 	checkNoWildcard(t, tpl)
+
 	inVPC := 0
 	for _, fn := range resourcesOfType(tpl, "AWS::Lambda::Function") {
 		if props(fn)["VpcConfig"] != nil {

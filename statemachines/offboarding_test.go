@@ -16,6 +16,7 @@ import (
 	"github.com/secamo/orchestrator/approvals"
 	"github.com/secamo/orchestrator/engine"
 	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/offboarding/fake"
 	"github.com/secamo/orchestrator/lambdas/triage"
 )
 
@@ -181,14 +182,14 @@ func TestOffboardingApproved(t *testing.T) {
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "SUCCEEDED", "")
 
-	if w.ad.Users[janUPN].AccountEnabled {
+	if w.ad.Users[fake.JanUPN].AccountEnabled {
 		t.Error("AD account still enabled")
 	}
-	if got := w.ad.Users[janUPN].DistinguishedName; got != "CN=Jan Peeters,"+offOU {
-		t.Errorf("AD account at %q, want in %s", got, offOU)
+	if got := w.ad.Users[fake.JanUPN].DistinguishedName; got != "CN=Jan Peeters,"+fake.OffOU {
+		t.Errorf("AD account at %q, want in %s", got, fake.OffOU)
 	}
-	if n := len(w.entra.MembershipsOf[janID]); n != 2 {
-		t.Errorf("%d Entra memberships left, want the dynamic and the synchronised group: %+v", n, w.entra.MembershipsOf[janID])
+	if n := len(w.entra.MembershipsOf[fake.JanID]); n != 2 {
+		t.Errorf("%d Entra memberships left, want the dynamic and the synchronised group: %+v", n, w.entra.MembershipsOf[fake.JanID])
 	}
 	if w.keys.ByUser["jan.peeters"][0].Status != "Inactive" {
 		t.Errorf("access key status = %s, want Inactive", w.keys.ByUser["jan.peeters"][0].Status)
@@ -218,12 +219,12 @@ func (r *run) requireTransitions(t *testing.T, want int) {
 
 func TestOffboardingCloudOnlyUser(t *testing.T) {
 	w := newWorld(t)
-	w.entra.Users[janID].OnPremisesSyncEnabled = false
-	delete(w.ad.Users, janUPN)
+	w.entra.Users[fake.JanID].OnPremisesSyncEnabled = false
+	delete(w.ad.Users, fake.JanUPN)
 	r := runOffboarding(t, w, `{"ticketId":"101"}`, approveAll)
 	r.requireStatus(t, "SUCCEEDED", "")
 	r.requireTransitions(t, 21)
-	if w.entra.Users[janID].AccountEnabled {
+	if w.entra.Users[fake.JanID].AccountEnabled {
 		t.Error("Entra account still enabled")
 	}
 }
@@ -233,7 +234,7 @@ func TestOffboardingRejected(t *testing.T) {
 	r := runOffboarding(t, w, `{"ticketId":"101","dryRun":false}`, func(int) (approvals.Decision, bool) { return approvals.Reject, true })
 	r.requireStatus(t, "FAILED", "ApprovalRejected")
 	r.requireTransitions(t, 7)
-	if !w.entra.Users[janID].AccountEnabled || !w.ad.Users[janUPN].AccountEnabled {
+	if !w.entra.Users[fake.JanID].AccountEnabled || !w.ad.Users[fake.JanUPN].AccountEnabled {
 		t.Error("an account was disabled after a rejection")
 	}
 	comments := r.comments()
@@ -253,7 +254,7 @@ func TestOffboardingDryRun(t *testing.T) {
 	if len(r.approver.levels) != 0 {
 		t.Errorf("approval requested in a dry run: %v", r.approver.levels)
 	}
-	if !w.entra.Users[janID].AccountEnabled || !w.ad.Users[janUPN].AccountEnabled || len(w.entra.MembershipsOf[janID]) != 4 {
+	if !w.entra.Users[fake.JanID].AccountEnabled || !w.ad.Users[fake.JanUPN].AccountEnabled || len(w.entra.MembershipsOf[fake.JanID]) != 4 {
 		t.Error("a dry run changed the directory")
 	}
 	comments := r.comments()
@@ -264,7 +265,7 @@ func TestOffboardingDryRun(t *testing.T) {
 
 func TestOffboardingExcludedAccount(t *testing.T) {
 	w := newWorld(t)
-	w.steps.Tenant.Exclusions.VIPUsers = []string{janUPN}
+	w.steps.Tenant.Exclusions.VIPUsers = []string{fake.JanUPN}
 	// The extra input field must not stop the failure path from reporting.
 	r := runOffboarding(t, w, `{"ticketId":"101","source":"hr-webhook"}`, approveAll)
 	r.requireStatus(t, "FAILED", "OffboardingFailed")
@@ -276,8 +277,8 @@ func TestOffboardingExcludedAccount(t *testing.T) {
 	if len(comments) != 1 || !strings.Contains(comments[0], "ExcludedAccount") || !strings.Contains(comments[0], "VIP user") || !strings.Contains(comments[0], "Nothing was changed.") {
 		t.Errorf("comments = %q, want the exclusion and that nothing changed", comments)
 	}
-	if len(w.escalator.got) != 1 {
-		t.Errorf("escalations = %d, want 1", len(w.escalator.got))
+	if len(w.escalator.Got) != 1 {
+		t.Errorf("escalations = %d, want 1", len(w.escalator.Got))
 	}
 }
 
@@ -298,7 +299,7 @@ func TestOffboardingGroupNotRemovable(t *testing.T) {
 			t.Errorf("failure comment does not contain %q:\n%s", want, comments[0])
 		}
 	}
-	if w.ad.Users[janUPN].AccountEnabled {
+	if w.ad.Users[fake.JanUPN].AccountEnabled {
 		t.Error("the other changes did not run: AD account still enabled")
 	}
 }

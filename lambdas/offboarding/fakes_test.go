@@ -4,33 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/secamo/orchestrator/lambdas/offboarding/fake"
 )
-
-// The hybrid leaver of fake.NewDirectory.
-const (
-	janUPN = fake.JanUPN
-	janID  = fake.JanID
-	janDN  = fake.JanDN
-	offOU  = fake.OffOU
-)
-
-// fakeEscalator records escalations.
-type fakeEscalator struct {
-	mu  sync.Mutex
-	got []Escalation
-}
-
-func (f *fakeEscalator) Escalate(_ context.Context, e Escalation) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.got = append(f.got, e)
-	return nil
-}
 
 // world is the offboarding steps over the systems of fake.NewDirectory.
 type world struct {
@@ -39,14 +17,14 @@ type world struct {
 	ad        *fake.AD
 	keys      *fake.Keys
 	tickets   *fake.Tickets
-	escalator *fakeEscalator
+	escalator *fake.Escalator[Escalation]
 	clock     *fake.Clock
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	d := fake.NewDirectory()
-	esc := &fakeEscalator{}
+	esc := &fake.Escalator[Escalation]{}
 	steps := &Steps{
 		Tenant: d.Tenant, Tickets: d.Tickets,
 		EntraUsers: d.Entra, EntraGroups: d.Entra, EntraLicenses: d.Entra, EntraSessions: d.Entra,

@@ -14,6 +14,7 @@ import (
 	"github.com/secamo/orchestrator/adapters/ticketing"
 	"github.com/secamo/orchestrator/approvals"
 	"github.com/secamo/orchestrator/lambdas"
+	"github.com/secamo/orchestrator/lambdas/offboarding/fake"
 )
 
 // typeName returns the name the Lambda runtime reports for err.
@@ -34,11 +35,11 @@ func TestResolveUserFindsSyncedUser(t *testing.T) {
 	if out.Ticket != (TicketRef{ID: "101", Key: "HR-101", Subject: "Leaver: Jan Peeters", Requester: "hr@example.com"}) {
 		t.Errorf("ticket = %+v", out.Ticket)
 	}
-	if out.User.Entra == nil || out.User.Entra.ID != janID {
-		t.Errorf("entra user = %+v, want id %s", out.User.Entra, janID)
+	if out.User.Entra == nil || out.User.Entra.ID != fake.JanID {
+		t.Errorf("entra user = %+v, want id %s", out.User.Entra, fake.JanID)
 	}
-	if out.User.AD == nil || out.User.AD.DistinguishedName != janDN {
-		t.Errorf("AD user = %+v, want DN %s", out.User.AD, janDN)
+	if out.User.AD == nil || out.User.AD.DistinguishedName != fake.JanDN {
+		t.Errorf("AD user = %+v, want DN %s", out.User.AD, fake.JanDN)
 	}
 	if !out.User.Synced {
 		t.Error("synced = false, want true")
@@ -61,7 +62,7 @@ func TestResolveUserErrors(t *testing.T) {
 		{"empty user field", func(w *world) { w.tickets.Tickets["101"].Fields = nil }, ResolveInput{TicketID: "101"}, "InvalidTicketData", `"udf_user" is empty`},
 		{"malformed user", func(w *world) { w.tickets.Tickets["101"].Fields["udf_user"] = "Jan Peeters" }, ResolveInput{TicketID: "101"}, "InvalidTicketData", "invalid user principal name"},
 		{"unknown user", nil, ResolveInput{TicketID: "101", UserPrincipalName: "nobody@example.com"}, "UserNotFound", "nobody@example.com"},
-		{"synced but not in AD", func(w *world) { delete(w.ad.Users, janUPN) }, ResolveInput{TicketID: "101"}, "UserNotFound", "synchronised from AD but not found"},
+		{"synced but not in AD", func(w *world) { delete(w.ad.Users, fake.JanUPN) }, ResolveInput{TicketID: "101"}, "UserNotFound", "synchronised from AD but not found"},
 		{"no field mapping", func(w *world) { w.steps.Tenant.Ticketing.Fields = nil }, ResolveInput{TicketID: "101"}, "NotConfigured", "ticketing.fields.user"},
 	}
 	for _, tt := range tests {
@@ -83,8 +84,8 @@ func TestResolveUserErrors(t *testing.T) {
 
 func TestResolveUserCloudOnly(t *testing.T) {
 	w := newWorld(t)
-	w.entra.Users[janID].OnPremisesSyncEnabled = false
-	delete(w.ad.Users, janUPN)
+	w.entra.Users[fake.JanID].OnPremisesSyncEnabled = false
+	delete(w.ad.Users, fake.JanUPN)
 	out := w.resolve(t)
 	if out.User.Synced || out.User.AD != nil {
 		t.Errorf("user = %+v, want cloud-only", out.User)
@@ -99,16 +100,16 @@ func TestCheckExclusions(t *testing.T) {
 	}{
 		{"ordinary user", nil, ""},
 		{"break-glass", func(w *world) {
-			w.steps.Tenant.Exclusions.BreakGlass = append(w.steps.Tenant.Exclusions.BreakGlass, janUPN)
+			w.steps.Tenant.Exclusions.BreakGlass = append(w.steps.Tenant.Exclusions.BreakGlass, fake.JanUPN)
 		}, "break-glass account"},
 		{"vip ignores case", func(w *world) {
 			w.steps.Tenant.Exclusions.VIPUsers = []string{"JAN.PEETERS@EXAMPLE.COM"}
 		}, "VIP user"},
 		{"protected Entra group", func(w *world) {
-			w.entra.MembershipsOf[janID] = append(w.entra.MembershipsOf[janID], identity.Membership{ID: "g-t0", DisplayName: "Tier0 Admins"})
+			w.entra.MembershipsOf[fake.JanID] = append(w.entra.MembershipsOf[fake.JanID], identity.Membership{ID: "g-t0", DisplayName: "Tier0 Admins"})
 		}, `protected group "Tier0 Admins"`},
 		{"protected AD group", func(w *world) {
-			w.ad.GroupsOf[janUPN] = append(w.ad.GroupsOf[janUPN], identity.Membership{ID: "CN=Domain Admins,CN=Users,DC=example,DC=local", DisplayName: "domain admins"})
+			w.ad.GroupsOf[fake.JanUPN] = append(w.ad.GroupsOf[fake.JanUPN], identity.Membership{ID: "CN=Domain Admins,CN=Users,DC=example,DC=local", DisplayName: "domain admins"})
 		}, `protected group "domain admins"`},
 	}
 	for _, tt := range tests {
@@ -148,15 +149,15 @@ func TestBuildPlanItems(t *testing.T) {
 		skip bool
 	}
 	want := []row{
-		{KindEntraAccount, janID, true},
-		{KindSessions, janID, false},
+		{KindEntraAccount, fake.JanID, true},
+		{KindSessions, fake.JanID, false},
 		{KindGroup, "g-sales", false},
 		{KindGroup, "g-m365", false},
 		{KindGroup, "g-all", true},
 		{KindGroup, "g-vpn", true},
 		{KindLicense, "sku-visio", false},
 		{KindLicense, "sku-e3", true},
-		{KindADAccount, janDN, false},
+		{KindADAccount, fake.JanDN, false},
 		{KindADGroup, "CN=VPN users,OU=Groups,DC=example,DC=local", false},
 		{KindAccessKey, "AKIAJAN1", false},
 	}
@@ -169,8 +170,8 @@ func TestBuildPlanItems(t *testing.T) {
 			t.Errorf("item %d = %+v, want %+v", i, got, w)
 		}
 	}
-	if p.Items[8].Target != offOU {
-		t.Errorf("AD account target = %q, want %q", p.Items[8].Target, offOU)
+	if p.Items[8].Target != fake.OffOU {
+		t.Errorf("AD account target = %q, want %q", p.Items[8].Target, fake.OffOU)
 	}
 	if !strings.Contains(p.Items[7].SkipReason, `"M365 E3 users"`) {
 		t.Errorf("group licence skip reason = %q, want the group's name", p.Items[7].SkipReason)
@@ -180,7 +181,7 @@ func TestBuildPlanItems(t *testing.T) {
 func TestBuildPlanSummaryAndApproval(t *testing.T) {
 	w := newWorld(t)
 	_, p := w.plan(t)
-	want := "Disable the account of Jan Peeters, revoke its sign-in sessions, remove 3 memberships, remove 1 licence, deactivate 1 AWS access key and disable the AD account and move it to " + offOU + "."
+	want := "Disable the account of Jan Peeters, revoke its sign-in sessions, remove 3 memberships, remove 1 licence, deactivate 1 AWS access key and disable the AD account and move it to " + fake.OffOU + "."
 	if p.Summary != want {
 		t.Errorf("summary =\n%s\nwant\n%s", p.Summary, want)
 	}
@@ -248,8 +249,8 @@ func TestChangeStepsAreIdempotent(t *testing.T) {
 			}
 		}
 	}
-	if got := w.ad.Users[janUPN].DistinguishedName; got != "CN=Jan Peeters,"+offOU {
-		t.Errorf("AD DN = %q, want it in %s", got, offOU)
+	if got := w.ad.Users[fake.JanUPN].DistinguishedName; got != "CN=Jan Peeters,"+fake.OffOU {
+		t.Errorf("AD DN = %q, want it in %s", got, fake.OffOU)
 	}
 	if w.ad.Stamps["ad-guid"] != "HR-101" {
 		t.Errorf("AD description stamps = %v, want HR-101", w.ad.Stamps)
@@ -258,8 +259,8 @@ func TestChangeStepsAreIdempotent(t *testing.T) {
 
 func TestDisableEntraUserCloudOnly(t *testing.T) {
 	w := newWorld(t)
-	w.entra.Users[janID].OnPremisesSyncEnabled = false
-	delete(w.ad.Users, janUPN)
+	w.entra.Users[fake.JanID].OnPremisesSyncEnabled = false
+	delete(w.ad.Users, fake.JanUPN)
 	r, p := w.plan(t)
 	in := ChangeInput{User: r.User, Items: p.Items, Ticket: r.Ticket}
 	out, err := w.steps.DisableEntraUser(context.Background(), in)
@@ -339,7 +340,7 @@ func TestVerifyDetectsUnrevokedSessions(t *testing.T) {
 	w := newWorld(t)
 	r, p := w.plan(t)
 	w.applyAll(t, r, p)
-	w.entra.ValidFrom[janID] = p.CreatedAt.Truncate(time.Second).Add(-time.Second)
+	w.entra.ValidFrom[fake.JanID] = p.CreatedAt.Truncate(time.Second).Add(-time.Second)
 	_, err := w.steps.VerifyOffboarding(context.Background(), VerifyInput{User: r.User, Plan: p})
 	if err == nil || !strings.Contains(err.Error(), "before the plan") {
 		t.Errorf("error = %v, want sessions not revoked", err)
@@ -353,7 +354,7 @@ func TestVerifySessionsRevokedInPlanSecond(t *testing.T) {
 	// Graph returns whole seconds: a revocation in the plan's own second reads back as the
 	// start of that second.
 	p.CreatedAt = p.CreatedAt.Truncate(time.Second).Add(700 * time.Millisecond)
-	w.entra.ValidFrom[janID] = p.CreatedAt.Truncate(time.Second)
+	w.entra.ValidFrom[fake.JanID] = p.CreatedAt.Truncate(time.Second)
 	v, err := w.steps.VerifyOffboarding(context.Background(), VerifyInput{User: r.User, Plan: p})
 	if err != nil {
 		t.Fatalf("VerifyOffboarding: %v", err)
@@ -470,8 +471,8 @@ func TestReportFailureAfterApproval(t *testing.T) {
 			t.Errorf("failure comment does not contain %q:\n%s", want, body)
 		}
 	}
-	if len(w.escalator.got) != 1 || w.escalator.got[0].Ticket.ID != "101" {
-		t.Errorf("escalations = %+v", w.escalator.got)
+	if len(w.escalator.Got) != 1 || w.escalator.Got[0].Ticket.ID != "101" {
+		t.Errorf("escalations = %+v", w.escalator.Got)
 	}
 }
 
@@ -522,14 +523,14 @@ func TestRecordEvidence(t *testing.T) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("decoding evidence: %v", err)
 	}
-	if doc.Found.UserPrincipalName != janUPN || !doc.Verification.Complete || len(doc.Plan.Items) != 11 {
+	if doc.Found.UserPrincipalName != fake.JanUPN || !doc.Verification.Complete || len(doc.Plan.Items) != 11 {
 		t.Errorf("evidence = %+v", doc)
 	}
 }
 
 func TestRegisteredStepsKeepErrorNames(t *testing.T) {
 	w := newWorld(t)
-	w.steps.Tenant.Exclusions.VIPUsers = []string{janUPN}
+	w.steps.Tenant.Exclusions.VIPUsers = []string{fake.JanUPN}
 	reg := lambdas.Registry{}
 	w.steps.Register(reg)
 	r := w.resolve(t)
@@ -570,7 +571,7 @@ func TestApprovalDecisionMatchesApprovalsResult(t *testing.T) {
 
 func TestGuestSessionsSkipped(t *testing.T) {
 	w := newWorld(t)
-	w.entra.Users[janID].UserType = "Guest"
+	w.entra.Users[fake.JanID].UserType = "Guest"
 	r, p := w.plan(t)
 	if p.Items[1].Kind != KindSessions || p.Items[1].SkipReason == "" {
 		t.Fatalf("sessions item = %+v, want skipped for a guest", p.Items[1])
@@ -610,13 +611,13 @@ func TestInOU(t *testing.T) {
 		dn, ou string
 		want   bool
 	}{
-		{"CN=Jan Peeters,OU=Disabled Users,DC=example,DC=local", offOU, true},
-		{`CN=Peeters\, Jan,OU=Disabled Users,DC=example,DC=local`, offOU, true},
-		{"cn=jan,ou=disabled users,dc=example,dc=local", offOU, true},
-		{"CN=Jan Peeters,OU=Staff,DC=example,DC=local", offOU, false},
-		{"CN=Jan Peeters,OU=Sub,OU=Disabled Users,DC=example,DC=local", offOU, false},
-		{`CN=Peeters\, Jan`, offOU, false},
-		{"", offOU, false},
+		{"CN=Jan Peeters,OU=Disabled Users,DC=example,DC=local", fake.OffOU, true},
+		{`CN=Peeters\, Jan,OU=Disabled Users,DC=example,DC=local`, fake.OffOU, true},
+		{"cn=jan,ou=disabled users,dc=example,dc=local", fake.OffOU, true},
+		{"CN=Jan Peeters,OU=Staff,DC=example,DC=local", fake.OffOU, false},
+		{"CN=Jan Peeters,OU=Sub,OU=Disabled Users,DC=example,DC=local", fake.OffOU, false},
+		{`CN=Peeters\, Jan`, fake.OffOU, false},
+		{"", fake.OffOU, false},
 	}
 	for _, tt := range tests {
 		if got := inOU(tt.dn, tt.ou); got != tt.want {

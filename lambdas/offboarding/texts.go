@@ -86,7 +86,7 @@ var languages = map[string]*texts{
 		approverComment: "Comment of the approver: %s",
 		resolveNote:     "%s has been offboarded; every change was verified.",
 		escalated:       "An engineer has been asked to finish this request.",
-		// NOTE: the approval wait is the only task of user-offboarding with a timeout; a task
+		// NOTE: the approval wait is the only task of user-offboarding with a timeout. A task
 		// that gets one later would be reported as a missing approval too.
 		failures: map[string]string{
 			"States.Timeout":        "no approval within the time limit",

@@ -136,18 +136,18 @@ func (s *Steps) ReportFailure(ctx context.Context, in State) (out ReportOutput, 
 	reason := failureReason(in.Error)
 	log.WarnContext(ctx, "offboarding failed", "error", reason)
 	t := textsFor(s.locale())
-	shown := t.failureText(in.Error, reason)
+	commentReason := t.failureText(in.Error, reason)
 
 	if in.Plan != nil && approved(in.Approval) {
 		v, verr := s.verify(ctx, user, *in.Plan)
 		if verr != nil {
-			shown += fmt.Sprintf(" (reading the changes back also failed: %v)", verr)
+			commentReason += fmt.Sprintf(" (reading the changes back also failed: %v)", verr)
 			log.WarnContext(ctx, "read-back failed", "error", verr)
 		} else {
 			out.Verification = &v
 		}
 	}
-	body := failureComment(t, user, shown, out.Verification)
+	body := failureComment(t, user, commentReason, out.Verification)
 	if s.Tickets == nil {
 		log.ErrorContext(ctx, "cannot comment: ticketing not configured")
 	} else if cerr := s.Tickets.Comment(ctx, ticket.ID, body, ticketing.Public); cerr != nil {

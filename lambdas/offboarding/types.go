@@ -117,7 +117,7 @@ type Outcome struct {
 	Status Status   `json:"status"`
 	// Detail is the reason for skipped, failed and notDone, or what was found, in English.
 	Detail string `json:"detail,omitempty"`
-	// Found is what verification read back, for the tenant's language; see texts.findings.
+	// Found is the verification result for the tenant's language; see texts.findings.
 	Found *Finding `json:"found,omitempty"`
 	// ErrorName is the typed error's name for a failed item.
 	ErrorName string `json:"errorName,omitempty"`
@@ -198,8 +198,8 @@ func itemsOf(items []PlanItem, kinds ...ItemKind) []PlanItem {
 	return out
 }
 
-// Finding is what verification read back about an item: a code of texts.findings and the
-// values its text takes.
+// Finding is the result of reading an item back: a code of texts.findings and the values
+// its text takes.
 type Finding struct {
 	Code string   `json:"code"`
 	Args []string `json:"args,omitempty"`

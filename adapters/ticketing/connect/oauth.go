@@ -146,7 +146,7 @@ func (t *tokenSource) refresh(ctx context.Context) (*oauth2.Token, error) {
 }
 
 // rotatedElsewhere reports, after the endpoint rejected the refresh token, whether another
-// process has stored a newer one since this one read it; it then takes that one. Jira
+// process has stored a newer one since this one read it, and then takes that one. Jira
 // rejects a refresh token once it has rotated it for another process.
 func (t *tokenSource) rotatedElsewhere(ctx context.Context, err error) bool {
 	var retrieve *oauth2.RetrieveError

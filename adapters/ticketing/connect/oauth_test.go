@@ -57,8 +57,15 @@ func (c *fakeClock) advance(d time.Duration) {
 // serverClock, and returns the tenant configuration that refreshes from it.
 func zohoTenant(t *testing.T, serverClock *fakeClock) (*sdpemu.Server, *httptest.Server, tenants.Ticketing) {
 	t.Helper()
+	return oauthTenant(t, serverClock, false)
+}
+
+// oauthTenant is zohoTenant with a token endpoint that rotates the refresh token at every
+// refresh, as Jira Cloud's does, when rotate is set.
+func oauthTenant(t *testing.T, serverClock *fakeClock, rotate bool) (*sdpemu.Server, *httptest.Server, tenants.Ticketing) {
+	t.Helper()
 	emu := sdpemu.New(sdpemu.Options{Now: serverClock.Now, OAuthClient: &sdpemu.OAuthClient{
-		ClientID: zohoClientID, ClientSecret: zohoClientSecret, RefreshToken: zohoRefreshToken}})
+		ClientID: zohoClientID, ClientSecret: zohoClientSecret, RefreshToken: zohoRefreshToken, RotateRefreshToken: rotate}})
 	srv := emu.Start()
 	t.Cleanup(srv.Close)
 	cfg := tenants.Ticketing{System: "servicedeskplus", BaseURL: srv.URL, Auth: "oauth",
@@ -140,13 +147,7 @@ func TestOAuthRetriesAfterRejection(t *testing.T) {
 func TestOAuthKeepsRotatedRefreshToken(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
-	emu := sdpemu.New(sdpemu.Options{Now: clock.Now, OAuthClient: &sdpemu.OAuthClient{
-		ClientID: zohoClientID, ClientSecret: zohoClientSecret, RefreshToken: zohoRefreshToken, RotateRefreshToken: true}})
-	srv := emu.Start()
-	t.Cleanup(srv.Close)
-	cfg := tenants.Ticketing{System: "servicedeskplus", BaseURL: srv.URL, Auth: "oauth",
-		OAuth: &tenants.TicketingOAuth{TokenURL: srv.URL + sdpemu.TokenPath, ClientID: zohoClientID,
-			ClientSecret: "env:ZOHO_CLIENT_SECRET", RefreshToken: "env:ZOHO_REFRESH_TOKEN"}}
+	emu, srv, cfg := oauthTenant(t, clock, true)
 	store := maps.Clone(zohoSecrets)
 	sys, err := New(ctx, cfg, store, WithHTTPClient(srv.Client()), WithClock(clock))
 	if err != nil {
@@ -183,13 +184,7 @@ func TestOAuthKeepsRotatedRefreshToken(t *testing.T) {
 func TestOAuthTakesTokenRotatedElsewhere(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
-	emu := sdpemu.New(sdpemu.Options{Now: clock.Now, OAuthClient: &sdpemu.OAuthClient{
-		ClientID: zohoClientID, ClientSecret: zohoClientSecret, RefreshToken: zohoRefreshToken, RotateRefreshToken: true}})
-	srv := emu.Start()
-	t.Cleanup(srv.Close)
-	cfg := tenants.Ticketing{System: "servicedeskplus", BaseURL: srv.URL, Auth: "oauth",
-		OAuth: &tenants.TicketingOAuth{TokenURL: srv.URL + sdpemu.TokenPath, ClientID: zohoClientID,
-			ClientSecret: "env:ZOHO_CLIENT_SECRET", RefreshToken: "env:ZOHO_REFRESH_TOKEN"}}
+	_, srv, cfg := oauthTenant(t, clock, true)
 	store := maps.Clone(zohoSecrets)
 	first, err := New(ctx, cfg, store, WithHTTPClient(srv.Client()), WithClock(clock))
 	if err != nil {

@@ -316,7 +316,7 @@ const (
 // Directory is one tenant's systems with a hybrid leaver, Jan Peeters, synchronised from
 // AD. He has two cloud groups, one dynamic group, one on-premises group and two licences
 // (one through a group). His AD account has one group, his IAM user has one active access
-// key, and ticket 101 asks for his offboarding.
+// key, and ticket 101 requests his offboarding.
 type Directory struct {
 	Tenant  *tenants.Config
 	Clock   *Clock
@@ -326,7 +326,7 @@ type Directory struct {
 	Tickets *Tickets
 }
 
-// NewDirectory returns the seeded systems; the clock stands at 2026-12-04 09:00 UTC.
+// NewDirectory returns the seeded systems, with the clock at 2026-12-04 09:00 UTC.
 func NewDirectory() *Directory {
 	clock := &Clock{T: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
 	tenant := &tenants.Config{
@@ -389,4 +389,19 @@ func NewDirectory() *Directory {
 		Resolved: map[string]string{},
 	}
 	return &Directory{Tenant: tenant, Clock: clock, Entra: entra, AD: ad, Keys: keys, Tickets: tickets}
+}
+
+// Escalator records escalations. T is offboarding.Escalation, which this package cannot name
+// because package offboarding's own tests use it.
+type Escalator[T any] struct {
+	mu  sync.Mutex
+	Got []T
+}
+
+// Escalate records e.
+func (f *Escalator[T]) Escalate(_ context.Context, e T) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Got = append(f.Got, e)
+	return nil
 }
